@@ -1,0 +1,150 @@
+"""The argparse front end: parse, call a service, print, return an exit code."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from relay_tui import __version__
+from relay_tui.errors import ExitCode, RelayError
+
+KINDS = (
+    "token", "hex", "password", "signing-key", "fernet", "api-key",
+    "rsa", "ed25519", "ec-p256", "tls-cert",
+)  # fmt: skip
+EPILOG = (
+    "exit codes: 0 ok; 1 findings (validation errors, drift); 2 usage or configuration error; "
+    "3 backend error (Vault, git, file system); 4 refused for safety; 70 internal error"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every subcommand with its options."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS,
+                        help="project folder (default: the current folder)")  # fmt: skip
+    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="refuse every write")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="relay-tui",
+        description="A terminal workbench for .env files, generated secrets, validation and Vault.",
+        epilog=EPILOG,
+        parents=[common],
+    )
+    parser.set_defaults(command=None)
+    parser.add_argument("--version", action="version", version=f"relay-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
+    gen.add_argument("kind", nargs="?", default="token", choices=KINDS, help="default: token")
+    gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
+    gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
+    gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")
+    gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
+    gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
+    gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
+    gen.add_argument("--generate-env", action="store_true",
+                     help="fill every generatable key of the template")  # fmt: skip
+    gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
+    gen.add_argument("--template", metavar="F", help="template (default: the project's)")
+    gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
+    gen.add_argument("--force", action="store_true", help="replace an existing output file")
+    gen.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+    val = sub.add_parser("validate", parents=[common], help="run the rules; exit 1 on errors")
+    val.add_argument("--env", action="append", metavar="NAME", help="only this env (repeatable)")
+    val.add_argument("--all", action="store_true", help="every environment (the default)")
+    val.add_argument("--json", action="store_true", help="machine-readable output")
+    val.add_argument("--no-git", action="store_true", help="skip the git checks")
+
+    diff = sub.add_parser("diff", parents=[common], help="compare two environments' keys")
+    diff.add_argument("env_a", metavar="ENV_A")
+    diff.add_argument("env_b", metavar="ENV_B")
+    diff.add_argument("--json", action="store_true")
+
+    get = sub.add_parser("get", parents=[common], help="print one raw value (for pipes)")
+    get.add_argument("key", metavar="KEY")
+    get.add_argument("--env", required=True, metavar="NAME")
+    get.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+    put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
+    put.add_argument("key", metavar="KEY")
+    put.add_argument("--env", required=True, metavar="NAME")
+    put.add_argument("--generate", nargs="?", const="", metavar="KIND",
+                     help="generate the value (default: the key's kind)")  # fmt: skip
+    put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
+    put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+    unset = sub.add_parser("unset", parents=[common], help="remove one key")
+    unset.add_argument("key", metavar="KEY")
+    unset.add_argument("--env", required=True, metavar="NAME")
+    unset.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to remove")
+    unset.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+    exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
+    exp.add_argument("--env", required=True, metavar="NAME")
+    exp.add_argument("--format", required=True,
+                     choices=("shell", "json", "dotenv", "k8s-secret"))  # fmt: skip
+    exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+    run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")
+    run.add_argument("--env", required=True, metavar="NAME")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
+
+    sub.add_parser("status", parents=[common], help="the project at a glance")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (never raises for expected failures)."""
+    _harden_process()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # Shared options may come before or after the subcommand; defaults are filled in here
+    # because argparse's set_defaults would leak into the parent parser's shared actions.
+    args.project = getattr(args, "project", ".")
+    args.read_only = getattr(args, "read_only", False)
+    try:
+        return _dispatch(args)
+    except RelayError as exc:
+        from relay_tui.output import error
+
+        error(str(exc))
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as exc:  # a bug: say where, never what (values may be in the message)
+        from relay_tui.output import internal_error
+
+        internal_error(exc)
+        return int(ExitCode.INTERNAL)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command or "status"
+    if command == "generate":
+        from relay_tui.commands.generate_cmd import run_generate
+
+        return run_generate(args)
+    if command in ("validate", "diff", "status"):
+        from relay_tui.commands import check_cmd
+
+        return int(getattr(check_cmd, f"run_{command}")(args))
+    if command in ("get", "set", "unset"):
+        from relay_tui.commands import keys_cmd
+
+        return int(getattr(keys_cmd, f"run_{command}")(args))
+    from relay_tui.commands import deploy_cmd
+
+    return int(getattr(deploy_cmd, f"run_{command}")(args))
+
+
+def _harden_process() -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core dump full of secrets
+    except (ImportError, ValueError, OSError):
+        pass

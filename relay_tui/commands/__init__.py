@@ -1,0 +1,1 @@
+"""CLI command handlers: each turns parsed arguments into core calls and printed output."""

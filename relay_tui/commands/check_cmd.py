@@ -1,0 +1,117 @@
+"""`relay-tui validate`, `diff` and `status`: read-only looks at a project's environments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from relay_tui.commands.common import project_from
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.masking import fingerprint, safe_text
+from relay_tui.core.project import Project
+from relay_tui.core.validate import Finding, Report, validate
+from relay_tui.errors import InputFileError, UsageError
+from relay_tui.output import out, paint, table
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Run the rules; exit 1 when any finding is an error."""
+    if args.env and args.all:
+        raise UsageError("give --env NAME or --all, not both")
+    project = project_from(args)
+    report = validate(project, args.env, git=not args.no_git)
+    if args.json:
+        out(json.dumps(_report_dict(report), indent=2, ensure_ascii=True))
+    else:
+        _print_report(report)
+    return 1 if report.errors else 0
+
+
+def _report_dict(report: Report) -> dict[str, object]:
+    return {
+        "checked": report.checked,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "findings": [f.to_dict() for f in report.findings],
+    }
+
+
+def _print_report(report: Report) -> None:
+    for finding in report.findings:
+        out(_finding_line(finding))
+        if finding.fix:
+            out(paint(f"    fix: {safe_text(finding.fix)}", "dim"))
+    checked = ", ".join(report.checked) or "nothing"
+    summary = f"{report.errors} error(s), {report.warnings} warning(s) in {checked}"
+    out(paint(summary, "error" if report.errors else "ok"))
+
+
+def _finding_line(finding: Finding) -> str:
+    where = finding.file + (f":{finding.line}" if finding.line else "")
+    return (
+        f"{paint(finding.severity.ljust(7), finding.severity)} {finding.env:<11} "
+        f"{finding.code:<20} {safe_text(where)}  {safe_text(finding.message)}"
+    )
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Keys missing on either side and values shared between two environments (by fingerprint)."""
+    from relay_tui.paths import fingerprint_key
+
+    project = project_from(args)
+    name_a, name_b = args.env_a, args.env_b
+    if name_a == name_b:
+        raise UsageError("compare two different environments")
+    a = EnvFile.load(project.environment(name_a).file).values()
+    b = EnvFile.load(project.environment(name_b).file).values()
+    key = fingerprint_key()
+    rows: list[dict[str, str]] = []
+    for name in list(dict.fromkeys([*a, *b])):
+        va, vb = a.get(name), b.get(name)
+        if name not in b:
+            status = f"missing in {name_b}"
+        elif name not in a:
+            status = f"missing in {name_a}"
+        elif va is not None and vb is not None and va == vb and va != "":
+            status = f"same value ({fingerprint(va, key)})"
+        else:
+            status = "differs" if va != vb else "same (empty)"
+        rows.append({"key": name, "status": status})
+    drift = [r for r in rows if r["status"].startswith(("missing", "same value"))]
+    if args.json:
+        out(json.dumps({"a": name_a, "b": name_b, "keys": rows, "drift": len(drift)}, indent=2))
+    else:
+        out(table([[r["key"], r["status"]] for r in rows], ["KEY", f"{name_a} vs {name_b}"]))
+        out(f"{len(drift)} key(s) missing on one side or sharing a value")
+    return 1 if drift else 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """The project at a glance: template, environments, key counts and finding totals."""
+    project = project_from(args)
+    out(f"project  {safe_text(project.name)}  ({safe_text(str(project.root))})")
+    template = project.template_path.name if project.template_path else "none"
+    count = len(project.template.keys()) if project.template else 0
+    out(f"template {safe_text(template)}  ({count} keys)")
+    report = validate(project)
+    rows = []
+    for env in project.environments.values():
+        rows.append(_status_row(project, env.name, report))
+    if rows:
+        out(table(rows, ["ENVIRONMENT", "FILE", "KEYS", "ERRORS", "WARNINGS", "PROTECTED"]))
+    else:
+        out("no environment files yet: relay-tui generate --generate-env --env development")
+    out(f"{report.errors} error(s), {report.warnings} warning(s); details: relay-tui validate")
+    return 0
+
+
+def _status_row(project: Project, name: str, report: Report) -> list[str]:
+    env = project.environments[name]
+    try:
+        keys = str(len(EnvFile.load(env.file).keys())) if env.exists else "-"
+    except InputFileError:
+        keys = "unreadable"
+    errors = sum(1 for f in report.findings if f.env == name and f.severity == "error")
+    warnings = sum(1 for f in report.findings if f.env == name and f.severity == "warning")
+    file = env.file.name if env.exists else f"{env.file.name} (missing)"
+    return [name, file, keys, str(errors), str(warnings), "yes" if env.protected else "no"]

@@ -1,0 +1,52 @@
+"""`relay-tui export` and `run`: hand an environment's secrets to a deployment or a command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from relay_tui.commands.common import project_from, refuse_terminal
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.export import exportable, render
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import ExitCode, UsageError
+from relay_tui.output import note
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Print the environment in the chosen format; a terminal needs --reveal."""
+    project = project_from(args)
+    env = project.environment(args.env)
+    values, skipped = exportable(EnvFile.load(env.file).values())
+    refuse_terminal(f"the secrets of {env.name}", args.reveal)
+    sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
+    if skipped:
+        note("not exported (no value or not a valid name): " + safe_text(", ".join(skipped)))
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
+    """Replace this process with CMD, its environment holding the env's values (never argv)."""
+    cmd = list(args.cmd)
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if not cmd:
+        raise UsageError("no command to run", hint="relay-tui run --env NAME -- CMD ARGS...")
+    project = project_from(args)
+    env = project.environment(args.env)
+    values, skipped = exportable(EnvFile.load(env.file).values())
+    if skipped:
+        note("not passed on (no value or not a valid name): " + safe_text(", ".join(skipped)))
+    child_env = {**os.environ, **values}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execvpe(cmd[0], cmd, child_env)
+    except FileNotFoundError:
+        note(f"relay-tui: error: command not found: {cmd[0]}")
+        return 127
+    except PermissionError:
+        note(f"relay-tui: error: cannot run {cmd[0]}: permission denied")
+        return 126
+    return int(ExitCode.INTERNAL)  # not reached: exec replaced this process

@@ -1,0 +1,1 @@
+"""The headless service layer: no Textual, no UI."""

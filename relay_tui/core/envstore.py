@@ -1,0 +1,89 @@
+"""Reading and changing an environment's file under every safety rule: the one write path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from relay_tui.core import safewrite
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.gitcheck import ensure_not_exposed
+from relay_tui.core.masking import safe_text
+from relay_tui.core.project import Environment
+from relay_tui.errors import InputFileError, RefusedError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class WritePolicy:
+    """What the user allowed for this write."""
+
+    yes: bool = False  # confirmed a write to a protected environment
+    read_only: bool = False  # the whole session is read-only
+    create: bool = True  # a missing file may be created
+    check_git: bool = True
+
+
+def check_allowed(env: Environment, policy: WritePolicy) -> None:
+    """Refuse writes in a read-only session or to a protected environment without --yes."""
+    if policy.read_only:
+        raise RefusedError(
+            f"read-only session: {env.name} was not changed", hint="drop --read-only to write"
+        )
+    if env.protected and not policy.yes:
+        raise RefusedError(
+            f"{env.name} is protected; nothing was written",
+            hint=f"add --yes to confirm this write to {env.name}",
+        )
+
+
+def load_env(env: Environment) -> EnvFile:
+    """Parse an environment's file."""
+    return EnvFile.load(env.file)
+
+
+def edit_env(env: Environment, change: Callable[[EnvFile], T], policy: WritePolicy) -> T:
+    """Read, change and write `env`'s file while holding its folder's lock (no lost updates)."""
+    check_allowed(env, policy)
+    if policy.check_git:
+        ensure_not_exposed(env.file)
+    with safewrite.locked(env.file) as target:
+        if target.real.exists():
+            envfile = EnvFile.load(env.file)
+            expected = envfile.stamp.digest if envfile.stamp else None
+        elif policy.create:
+            envfile, expected = EnvFile.parse("", env.file), safewrite.MISSING
+        else:
+            raise InputFileError(f"{safe_text(str(env.file))}: no such file")
+        envfile.ensure_writable()
+        result = change(envfile)
+        safewrite.write(target, envfile.to_bytes(), expected=expected)
+        return result
+
+
+def save_env(envfile: EnvFile, env: Environment, policy: WritePolicy) -> None:
+    """Write a model read earlier, refusing if the file changed on disk since (exit 4)."""
+    check_allowed(env, policy)
+    envfile.ensure_writable()
+    if policy.check_git:
+        ensure_not_exposed(env.file)
+    expected = envfile.stamp.digest if envfile.stamp else safewrite.MISSING
+    with safewrite.locked(env.file) as target:
+        safewrite.write(target, envfile.to_bytes(), expected=expected)
+
+
+def write_new_file(path: Path, data: bytes, *, force: bool, check_git: bool = True) -> None:
+    """Write a new secret file (0600); an existing one is replaced only with `force`."""
+    if check_git:
+        ensure_not_exposed(path)
+    with safewrite.locked(path) as target:
+        exists = target.real.exists()
+        if exists and not force:
+            raise RefusedError(
+                f"{safe_text(str(path))} already exists; nothing was written",
+                hint="add --force to replace it",
+            )
+        safewrite.write(target, data, expected=None if force else safewrite.MISSING)

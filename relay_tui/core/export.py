@@ -1,0 +1,69 @@
+"""Render an environment for a deployment: shell, JSON, dotenv, or a Kubernetes Secret."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+from relay_tui.core.dotenv_codec import KEY_RE, check_value, encode_value
+from relay_tui.errors import UsageError
+
+FORMATS = ("shell", "json", "dotenv", "k8s-secret")
+
+
+def exportable(values: dict[str, str | None]) -> tuple[dict[str, str], list[str]]:
+    """Split values into those that can be exported and the names of keys that cannot."""
+    good: dict[str, str] = {}
+    skipped: list[str] = []
+    for key, value in values.items():
+        if value is None or not KEY_RE.match(key):
+            skipped.append(key)
+        else:
+            good[key] = value
+    return good, skipped
+
+
+def shell_quote(value: str) -> str:
+    """POSIX single quoting: no character inside can start a command or an expansion."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def render(values: dict[str, str], fmt: str, *, name: str = "relay") -> str:
+    """Render `values` in `fmt` (one of FORMATS)."""
+    if fmt == "shell":
+        return "".join(f"export {k}={shell_quote(v)}\n" for k, v in values.items())
+    if fmt == "json":
+        return json.dumps(values, indent=2, ensure_ascii=True) + "\n"
+    if fmt == "dotenv":
+        lines = []
+        for key, value in values.items():
+            check_value(key, value)
+            lines.append(f"{key}={encode_value(value)}\n")
+        return "".join(lines)
+    if fmt == "k8s-secret":
+        return _k8s_secret(values, name)
+    raise UsageError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(FORMATS))
+
+
+def k8s_name(name: str) -> str:
+    """A DNS-1123 name for a Kubernetes object."""
+    cleaned = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
+    return (cleaned or "relay")[:253]
+
+
+def _k8s_secret(values: dict[str, str], name: str) -> str:
+    lines = [
+        "apiVersion: v1",
+        "kind: Secret",
+        "metadata:",
+        f"  name: {k8s_name(name)}",
+        "  labels:",
+        "    app.kubernetes.io/managed-by: relay-tui",
+        "type: Opaque",
+        "data:" if values else "data: {}",
+    ]
+    for key, value in values.items():
+        encoded = base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
+        lines.append(f"  {key}: {encoded}")
+    return "\n".join(lines) + "\n"

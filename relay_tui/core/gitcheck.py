@@ -1,0 +1,97 @@
+"""Whether files are tracked by git or would be committed, asked of git itself, safely."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import GitExposureError
+
+# Settings that stop a hostile repository from running code through our git calls.
+SAFE_GIT = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "diff.external=",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class GitState:
+    """Git's view of one file: 'tracked', 'ignored', 'exposed' (would be committed) or 'no-repo'."""
+
+    state: str
+    repo_path: str = ""  # the path relative to the repository's top level
+
+    @property
+    def gitignore_line(self) -> str:
+        """The .gitignore line (at the repository's top level) that covers this file."""
+        return "/" + self.repo_path
+
+
+def _git(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes] | None:
+    exe = shutil.which("git")
+    if exe is None:
+        return None
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(
+            [exe, *SAFE_GIT, "-C", str(cwd), *args],
+            input=stdin.encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            env=env,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def git_states(folder: Path, names: list[str]) -> dict[str, GitState]:
+    """Git state of each file `names` (relative to `folder`); 'no-repo' outside a work tree."""
+    result = {name: GitState("no-repo") for name in names}
+    if not names:
+        return result
+    prefix_run = _git(folder, "rev-parse", "--show-prefix")
+    if prefix_run is None or prefix_run.returncode != 0:
+        return result
+    prefix = prefix_run.stdout.decode("utf-8", "replace").strip()
+    listed = _git(folder, "ls-files", "-z", "--", *names)
+    tracked = set()
+    if listed is not None and listed.returncode == 0:
+        tracked = {p.decode("utf-8", "surrogateescape") for p in listed.stdout.split(b"\0") if p}
+    others = [n for n in names if n not in tracked]
+    ignored: set[str] = set()
+    if others:
+        checked = _git(folder, "check-ignore", "-z", "--stdin", stdin="\0".join(others))
+        if checked is not None and checked.returncode in (0, 1):
+            ignored = {
+                p.decode("utf-8", "surrogateescape") for p in checked.stdout.split(b"\0") if p
+            }
+    for name in names:
+        state = "tracked" if name in tracked else "ignored" if name in ignored else "exposed"
+        result[name] = GitState(state, prefix + name)
+    return result
+
+
+def ensure_not_exposed(path: Path) -> None:
+    """Refuse (exit 4) to write a secret file that git tracks or would commit."""
+    state = git_states(path.parent, [path.name])[path.name]
+    shown = safe_text(str(path))
+    if state.state == "tracked":
+        raise GitExposureError(
+            f"{shown} is tracked by git, so its secrets would be committed; nothing was written",
+            hint=(
+                f"untrack it with `git rm --cached {state.repo_path}`, add the line "
+                f"`{state.gitignore_line}` to .gitignore, and rotate what it held: "
+                "it is in the history"
+            ),
+        )
+    if state.state == "exposed":
+        raise GitExposureError(
+            f"{shown} is not ignored by git, so it would be committed; nothing was written",
+            hint=f"add this line to the .gitignore at the repository top: {state.gitignore_line}",
+        )

@@ -1,0 +1,114 @@
+"""File-level lint of a .env file: parse problems, duplicates and dotenv-linter style checks."""
+
+from __future__ import annotations
+
+from relay_tui.core.dotenv_codec import KEY_RE
+from relay_tui.core.envfile import HEAD_RE, EnvFile
+from relay_tui.core.findings import Finding
+from relay_tui.core.masking import safe_text
+
+
+def lint(envfile: EnvFile, env: str, file: str) -> list[Finding]:
+    """Findings about the file itself, independent of what its keys mean."""
+    findings: list[Finding] = []
+    add = findings.append
+    for problem in envfile.problems:
+        add(
+            Finding(
+                problem.code,
+                "error",
+                env,
+                problem.keys[0] if problem.keys else None,
+                problem.message,
+                "fix the quoting on that line; until then no write is made",
+                file,
+                problem.line,
+            )
+        )
+    for key, lines in envfile.duplicates().items():
+        add(
+            Finding(
+                "duplicate-key",
+                "warning",
+                env,
+                key,
+                f"{key} is defined {len(lines)} times (lines {', '.join(map(str, lines))}); "
+                "the last one wins",
+                "remove the extra lines",
+                file,
+                lines[-1],
+            )
+        )
+    for entry in envfile.entries:
+        if entry.key is None:
+            continue
+        key = entry.key
+        shown = safe_text(key)
+        if not KEY_RE.match(key):
+            add(
+                Finding(
+                    "invalid-key-name",
+                    "warning",
+                    env,
+                    shown,
+                    f"{shown!r} is not a portable variable name",
+                    "use letters, digits and _",
+                    file,
+                    entry.line,
+                )
+            )
+        elif key != key.upper():
+            add(
+                Finding(
+                    "lowercase-key",
+                    "warning",
+                    env,
+                    shown,
+                    f"{shown} has lowercase letters",
+                    f"rename it to {key.upper()}",
+                    file,
+                    entry.line,
+                )
+            )
+        if entry.value is None:
+            add(
+                Finding(
+                    "key-without-value",
+                    "warning",
+                    env,
+                    shown,
+                    f"{shown} has no '='",
+                    f"write {shown}= for an empty value",
+                    file,
+                    entry.line,
+                )
+            )
+        head = HEAD_RE.match(entry.body)
+        if head and (head.group("pre") or head.group("post")):
+            add(
+                Finding(
+                    "space-around-equals",
+                    "warning",
+                    env,
+                    shown,
+                    f"spaces around '=' for {shown}",
+                    "remove them",
+                    file,
+                    entry.line,
+                )
+            )
+        first = entry.body.split("\n", 1)[0].rstrip("\r")
+        if first.endswith((" ", "\t")) and "\n" not in entry.body.rstrip("\r\n"):
+            add(
+                Finding(
+                    "trailing-whitespace",
+                    "warning",
+                    env,
+                    shown,
+                    f"trailing whitespace after {shown}",
+                    "remove it",
+                    file,
+                    entry.line,
+                )
+            )
+    return findings

@@ -1,0 +1,223 @@
+"""Atomic, durable, serialized file writes that keep mode, owner and links; no temp file left."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import BackendError, ConflictError, RefusedError
+
+TEMP_MARK = ".relay-tmp-"
+LOCK_TIMEOUT = 30.0
+MISSING = "missing"  # expected digest of a file that did not exist when it was read
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a write lands: the path the user named and the real file behind any symlink."""
+
+    path: Path
+    real: Path
+    dir_fd: int
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Target]:
+    """Hold the write lock of `path`'s folder (flock on the folder), sweeping stale temp files.
+
+    Every writer of a folder takes this lock for its whole read-check-write, so writers in
+    several processes are serialized and none loses another's update.
+    """
+    real = Path(os.path.realpath(path))
+    folder = real.parent
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise BackendError(f"{safe_text(str(folder))}: folder does not exist") from None
+    except OSError as exc:
+        raise BackendError(f"{safe_text(str(folder))}: cannot open ({exc.strerror})") from None
+    try:
+        _acquire(dir_fd, folder, timeout)
+        sweep_stale(dir_fd)
+        yield Target(path, real, dir_fd)
+    finally:
+        os.close(dir_fd)  # closing releases the flock
+
+
+def _acquire(dir_fd: int, folder: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise RefusedError(
+                    f"another process has been writing in {safe_text(str(folder))} for "
+                    f"{timeout:.0f}s; nothing was written",
+                    hint="wait for it to finish and try again",
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+
+
+def sweep_stale(dir_fd: int) -> int:
+    """Remove temp files left by a killed writer; call only while holding the folder's lock."""
+    removed = 0
+    for name in os.listdir(dir_fd):
+        if TEMP_MARK in name:
+            try:
+                info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode):
+                    os.unlink(name, dir_fd=dir_fd)
+                    removed += 1
+            except OSError:  # gone already, or a read-only folder: the write itself will say so
+                pass
+    return removed
+
+
+def sweep_folder(folder: Path) -> int:
+    """Sweep stale temp files in `folder` if no writer holds it now; returns how many went."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return 0
+    try:
+        try:
+            fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0
+        return sweep_stale(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def current_digest(target: Target) -> str:
+    """The sha256 of the real file now, or MISSING."""
+    try:
+        with open(target.real, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except FileNotFoundError:
+        return MISSING
+
+
+def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
+    """Replace `target` with `data` atomically; call inside `locked()`.
+
+    `expected` is the digest the file had when it was read (or MISSING): if the file changed
+    since, nothing is written (ConflictError). A new file is created 0600; an existing one
+    keeps its mode, owner and group. On any failure the original is intact and no temp file
+    remains.
+    """
+    shown = safe_text(str(target.path))
+    info = _existing(target)
+    if expected is not None and current_digest(target) != expected:
+        if expected == MISSING:
+            raise ConflictError(
+                f"{shown} was created by someone else meanwhile; nothing was written",
+                hint="use --force to replace it, or pick another file",
+            )
+        raise ConflictError(
+            f"{shown} changed on disk since it was read; nothing was written",
+            hint="reload it and make your change again",
+        )
+    name = target.real.name
+    temp = (
+        f".{name}{TEMP_MARK}{secrets.token_hex(6)}"
+        if not name.startswith(".")
+        else (f"{name}{TEMP_MARK}{secrets.token_hex(6)}")
+    )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(temp, flags, 0o600, dir_fd=target.dir_fd)
+    except OSError as exc:
+        raise _write_error(shown, exc) from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            _keep_owner_and_mode(fd, info, shown)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(temp, name, src_dir_fd=target.dir_fd, dst_dir_fd=target.dir_fd)
+    except BaseException as exc:
+        with suppress(FileNotFoundError):
+            os.unlink(temp, dir_fd=target.dir_fd)
+        if isinstance(exc, OSError):
+            raise _write_error(shown, exc) from None
+        raise
+    try:
+        os.fsync(target.dir_fd)
+    except OSError as exc:  # the new content is in place; only its durability is in doubt
+        raise BackendError(
+            f"{shown} was written but its folder could not be synced ({exc.strerror}); "
+            "a power cut now could undo the write",
+            hint="check the disk, then read the file back",
+        ) from None
+
+
+def _existing(target: Target) -> os.stat_result | None:
+    shown = safe_text(str(target.path))
+    try:
+        info = os.stat(target.real)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise RefusedError(f"{shown} is not a regular file; nothing was written")
+    if not info.st_mode & 0o222 or not os.access(target.real, os.W_OK):
+        raise RefusedError(
+            f"{shown} is read-only; nothing was written",
+            hint=f"make it writable first if you mean to change it: chmod u+w {shown}",
+        )
+    if info.st_nlink > 1:
+        raise RefusedError(
+            f"{shown} has {info.st_nlink} hard links; replacing it would detach them, so "
+            "nothing was written",
+            hint="replace the hard links with one file (a symlink is followed)",
+        )
+    return info
+
+
+def _keep_owner_and_mode(fd: int, info: os.stat_result | None, shown: str) -> None:
+    """Give the temp file the original's owner, group and mode; a new file gets 0600."""
+    if info is None:
+        os.fchmod(fd, 0o600)  # whatever the umask
+        return
+    temp = os.fstat(fd)  # a setgid folder gives new files its group, not ours
+    if (info.st_uid, info.st_gid) != (temp.st_uid, temp.st_gid):
+        try:
+            os.fchown(fd, info.st_uid, info.st_gid)
+        except PermissionError:
+            raise RefusedError(
+                f"{shown} belongs to another user or group that this process cannot keep; "
+                "nothing was written",
+                hint="run as the file's owner",
+            ) from None
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+
+
+def _write_error(shown: str, exc: OSError) -> BackendError:
+    reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
+    hint = None
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "free some space and try again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "check the permissions of the file and its folder"
+    return BackendError(
+        f"could not write {shown}: {reason} (errno {exc.errno}); the original is unchanged",
+        hint=hint,
+    )

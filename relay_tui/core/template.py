@@ -1,0 +1,38 @@
+"""Fill a template (--generate-env): generate what can be, keep placeholders for the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from relay_tui.core.dotenv_codec import KEY_RE
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.generate import generate
+from relay_tui.core.specs import SecretSpec, spec_for
+
+
+@dataclass
+class FillResult:
+    """The filled file and what happened to each key (names only, never values)."""
+
+    envfile: EnvFile
+    generated: list[str] = field(default_factory=list)
+    needs_value: list[SecretSpec] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def fill_template(template: EnvFile, specs: dict[str, SecretSpec]) -> FillResult:
+    """A copy of `template` with new values for generatable keys; comments and order kept."""
+    filled = EnvFile.parse(template.render())
+    filled.bom, filled.newline = template.bom, template.newline
+    filled.ensure_writable()
+    result = FillResult(filled)
+    for key in filled.keys():  # noqa: SIM118
+        spec = spec_for(specs, key)
+        if spec.generatable and KEY_RE.match(key):
+            filled.set(key, generate(spec.kind))
+            result.generated.append(key)
+        elif spec.is_secret:
+            result.needs_value.append(spec)
+        else:
+            result.kept.append(key)
+    return result

@@ -1,0 +1,58 @@
+"""Where per-user files live (config, themes, state); RELAY_TUI_HOME moves all of them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+APP = "relay-tui"
+
+
+def home_override() -> Path | None:
+    """The folder named by RELAY_TUI_HOME, if set."""
+    value = os.environ.get("RELAY_TUI_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    """relay-tui's config folder (config.toml, themes/)."""
+    override = home_override()
+    if override:
+        return override
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / APP
+
+
+def state_dir() -> Path:
+    """relay-tui's state folder (the audit log)."""
+    override = home_override()
+    if override:
+        return override / "state"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP / "state"
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / APP
+
+
+def fingerprint_key() -> bytes:
+    """The per-user key for fingerprints (created 0600 on first use; per run if it cannot be)."""
+    path = config_dir() / "fingerprint.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex() + "\n")
+    except FileExistsError:
+        return bytes.fromhex(path.read_text().strip())
+    except OSError:
+        pass
+    return key

@@ -1,0 +1,26 @@
+"""The bar for every change: ruff, ruff format and mypy --strict pass on the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy", "--strict", "relay_tui"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy-strict"],
+)
+def test_static_check_passes(command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
