@@ -52,7 +52,7 @@ def _generate_env(args: argparse.Namespace) -> int:
             ".env.template, .env.dist)",
             hint="pass --template F",
         )
-    result = fill_template(template, project.specs)
+    result = fill_template(template, project.specs, args.env)
     data = result.envfile.to_bytes()
     target: Path | None = None
     if args.env:
@@ -69,6 +69,7 @@ def _generate_env(args: argparse.Namespace) -> int:
         write_new_file(target, data, force=args.force)
         note(f"wrote {target} (mode 0600): {len(result.generated)} generated")
     for spec in result.needs_value:
-        help_text = f" - {spec.help}" if spec.help else ""
-        note(f"needs a value: {spec.key} ({spec.kind}){help_text}")
+        optional = "" if spec.required else ", optional"
+        help_text = f": {spec.help}" if spec.help else ""
+        note(f"needs a value: {spec.key} ({spec.kind}{optional}){help_text}")
     return 0

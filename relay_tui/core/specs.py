@@ -36,6 +36,10 @@ _NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(^|_)(SECRET|KEY)$"), "token"),
 )  # fmt: skip
 _MARKER = re.compile(r"\b(required|optional)\b|\bkind\s*[:=]\s*([a-z0-9-]+)", re.I)
+_RULE = re.compile(r"[-=#*_~]{3,}")  # a section divider such as "--- Database ---"
+_MARKER_TEXT = re.compile(
+    r"(?:#\s*)?\b(?:required|optional)\b|(?:#\s*)?\bkind\s*[:=]\s*[a-z0-9-]+", re.I
+)
 _SPEC_FIELDS = {"kind", "required", "rotate_days", "help", "vault_field"}
 
 
@@ -143,7 +147,7 @@ def _from_template(template: EnvFile, key: str) -> SecretSpec:
                 required = match.group(1).lower() == "required"
             elif match.group(2) in SPEC_KINDS:
                 kind = match.group(2)
-    help_lines = [_strip_markers(t) for t in above]
+    help_lines = [_strip_markers(t) for t in above if not _RULE.search(t)]
     help_text = " ".join(t for t in help_lines if t) or _strip_markers(inline)
     return SecretSpec(
         key, kind, required, DEFAULT_ROTATE_DAYS.get(kind), help_text, None, value, "template"
@@ -151,5 +155,5 @@ def _from_template(template: EnvFile, key: str) -> SecretSpec:
 
 
 def _strip_markers(text: str) -> str:
-    cleaned = _MARKER.sub("", text)
-    return re.sub(r"\s*[(\[]\s*[)\]]\s*|\s{2,}", " ", cleaned).strip(" .;,-")
+    cleaned = re.sub(r"\s{2,}", " ", _MARKER_TEXT.sub("", text)).strip()
+    return cleaned.rstrip("#").strip()

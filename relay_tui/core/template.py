@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from relay_tui.core.defaults import looks_like_placeholder
 from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.generate import generate
@@ -20,8 +21,18 @@ class FillResult:
     kept: list[str] = field(default_factory=list)
 
 
-def fill_template(template: EnvFile, specs: dict[str, SecretSpec]) -> FillResult:
-    """A copy of `template` with new values for generatable keys; comments and order kept."""
+ENVIRONMENT_KEYS = ("ENVIRONMENT", "APP_ENV", "RELAY_ENV")
+
+
+def fill_template(
+    template: EnvFile, specs: dict[str, SecretSpec], environment: str | None = None
+) -> FillResult:
+    """A copy of `template` with new values for generatable keys; comments and order kept.
+
+    URLs and provider keys keep their placeholder and are listed as needing a value, unless a
+    URL's template value is already usable (no credentials to fill in). With `environment`,
+    an ENVIRONMENT key is set to its name.
+    """
     filled = EnvFile.parse(template.render())
     filled.bom, filled.newline = template.bom, template.newline
     filled.ensure_writable()
@@ -31,8 +42,18 @@ def fill_template(template: EnvFile, specs: dict[str, SecretSpec]) -> FillResult
         if spec.generatable and KEY_RE.match(key):
             filled.set(key, generate(spec.kind))
             result.generated.append(key)
-        elif spec.is_secret:
+        elif key in ENVIRONMENT_KEYS and environment and not spec.is_secret:
+            filled.set(key, environment)
+            result.kept.append(key)
+        elif spec.is_secret and not _usable_url(spec):
             result.needs_value.append(spec)
         else:
             result.kept.append(key)
     return result
+
+
+def _usable_url(spec: SecretSpec) -> bool:
+    value = spec.template_value or ""
+    if spec.kind != "url" or not value or "@" in value or "<" in value or "..." in value:
+        return False
+    return not looks_like_placeholder(value)

@@ -247,37 +247,51 @@ def _check_reuse(
     report: Report, project: Project, selected: list[Environment], loaded: dict[str, EnvFile]
 ) -> None:
     fp_key = secrets.token_bytes(32)  # per run: fingerprints only group values, never leave
-    owners: dict[bytes, list[tuple[str, str]]] = {}
+    owners: dict[bytes, list[tuple[str, str, int]]] = {}
     for name, envfile in loaded.items():
-        for key, value in envfile.values().items():
-            if not value or len(value) < 8 or not spec_for(project.specs, key).is_secret:
+        for entry in envfile.entries:
+            secret = _comparable_secret(project, entry.key, entry.value)
+            if secret is None or entry.key is None:
                 continue
-            if looks_like_placeholder(value) or is_default_secret(value):
-                continue
-            digest = hmac.new(fp_key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
-            owners.setdefault(digest.digest(), []).append((name, key))
+            digest = hmac.new(fp_key, secret.encode("utf-8", "surrogatepass"), hashlib.sha256)
+            owners.setdefault(digest.digest(), []).append((name, entry.key, entry.line))
     chosen = {e.name: e for e in selected}
     for places in owners.values():
-        envs = {name for name, _ in places}
+        envs = {name for name, _, _ in places}
         if len(envs) < 2:
             continue
         strict = any(_strict(project.environment(n)) for n in envs)
-        for name, key in places:
+        for name, key, line in places:
             if name not in chosen:
                 continue
-            elsewhere = ", ".join(f"{k} in {n}" for n, k in places if n != name)
+            elsewhere = ", ".join(f"{k} in {n}" for n, k, _ in places if n != name)
+            spec = spec_for(project.specs, key)
             report.findings.append(
                 Finding(
                     "reused-secret",
                     "error" if strict else "warning",
                     name,
                     safe_text(key),
-                    f"{safe_text(key)} has the same value as {safe_text(elsewhere)}",
-                    f"give each environment its own value: relay-tui set {key} --env {name} "
-                    "--generate",
+                    f"{safe_text(key)} has the same secret as {safe_text(elsewhere)}",
+                    _fill_hint(spec, chosen[name]),
                     _rel(project, chosen[name]),
+                    line,
                 )
             )
+
+
+def _comparable_secret(project: Project, key: str | None, value: str | None) -> str | None:
+    """The part of a value that must differ between environments, or None to skip it."""
+    if key is None or not value or len(value) < 8:
+        return None
+    spec = spec_for(project.specs, key)
+    if not spec.is_secret or value == spec.template_value:
+        return None
+    if spec.kind == "url":
+        value = _url_password(value) or ""
+    if not value or looks_like_placeholder(value) or is_default_secret(value):
+        return None
+    return value
 
 
 def _check_git(report: Report, project: Project, envs: list[Environment]) -> None:

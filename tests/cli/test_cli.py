@@ -78,7 +78,10 @@ class TestGenerate:
         result = cli("generate", "--generate-env", "--env", "production")
         assert result.returncode == 4 and "--yes" in result.stderr
         assert not (project / ".env.production").exists()
-        assert cli("generate", "--generate-env", "--env", "production", "--yes").returncode == 0
+        result = cli("generate", "--generate-env", "--env", "production", "--yes")
+        assert result.returncode == 0
+        assert values(project / ".env.production")["ENVIRONMENT"] == "production"
+        assert "needs a value: REDIS_URL" not in result.stderr  # a usable URL without credentials
 
 
 class TestSetGetUnset:
