@@ -345,7 +345,7 @@ def read_env_bytes(path: Path) -> bytes:
         ) from None
     except OSError as exc:
         raise InputFileError(f"{shown}: cannot open ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise InputFileError(f"{shown}: is a directory, not an env file")
@@ -356,7 +356,14 @@ def read_env_bytes(path: Path) -> bytes:
                 f"{shown}: {info.st_size} bytes is over the {MAX_FILE_BYTES} byte limit for "
                 "env files"
             )
-        data = handle.read(MAX_FILE_BYTES + 1)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise InputFileError(f"{shown}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if b"\x00" in data:
         raise InputFileError(
             f"{shown}: looks binary (it contains NUL bytes); env files are UTF-8 text"

@@ -178,6 +178,6 @@ def _inferred_environments(root: Path) -> dict[str, Environment]:
             continue
         if env_name in environments or not ENV_NAME.match(env_name):
             continue
-        if path.is_file() or path.is_symlink():
+        if not path.is_dir():  # a folder named .env is usually a virtualenv
             environments[env_name] = Environment(env_name, path, env_name == "production")
     return environments
