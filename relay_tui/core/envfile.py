@@ -398,10 +398,12 @@ def _problem_for(entry: Entry) -> ParseProblem | None:
                 f"over {len(lines)} lines and hides {', '.join(hidden)}",
                 (*((first_key,) if first_key else ()), *hidden),
             )
+        unclosed = first is not None and lines[0][first.end() :].lstrip()[:1] in ("'", '"')
+        reason = "opens a quote that never closes" if unclosed else "is not KEY=VALUE"
         return ParseProblem(
             "parse-error",
             entry.line,
-            f"line {entry.line}: {what} is not KEY=VALUE; python-dotenv skips it",
+            f"line {entry.line}: {what} {reason}; python-dotenv skips it",
             (first_key,) if first_key else (),
         )
     if hidden and entry.key is not None:
