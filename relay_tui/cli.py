@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from relay_tui import __version__
+from relay_tui.commands.vault_args import add_parser as add_vault_parser
 from relay_tui.errors import ExitCode, RelayError
 
 KINDS = (
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
 
     sub.add_parser("status", parents=[common], help="the project at a glance")
+    add_vault_parser(sub, common)
     return parser
 
 
@@ -136,6 +138,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from relay_tui.commands import keys_cmd
 
         return int(getattr(keys_cmd, f"run_{command}")(args))
+    if command == "vault":
+        from relay_tui.commands.vault_cmd import run_vault
+
+        return run_vault(args)
     from relay_tui.commands import deploy_cmd
 
     return int(getattr(deploy_cmd, f"run_{command}")(args))

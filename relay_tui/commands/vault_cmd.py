@@ -1,0 +1,222 @@
+"""`relay-tui vault ...`: status, list, get, put, push, pull, diff, history on Vault/OpenBao."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from relay_tui.commands.common import policy_from, project_from, refuse_terminal
+from relay_tui.core.masking import mask, safe_text
+from relay_tui.core.vault import VaultStore
+from relay_tui.core.vault_config import resolve
+from relay_tui.errors import UsageError
+from relay_tui.output import note, out, table
+
+
+def run_vault(args: argparse.Namespace) -> int:
+    """Dispatch one vault verb."""
+    handler = globals()[f"_{args.verb}"]
+    return int(handler(args))
+
+
+def _store(args: argparse.Namespace) -> VaultStore:
+    project = project_from(args)
+    vault_table = project.config.get("vault", {})
+    settings = resolve(
+        cli_addr=getattr(args, "vault_addr", None),
+        config_addr=vault_table.get("addr"),
+        config_mount=vault_table.get("mount"),
+    )
+    if not settings.tls.verify:
+        note("warning: TLS certificates are NOT verified (VAULT_SKIP_VERIFY)")
+    return VaultStore(settings)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from relay_tui.core.vault_status import read_status
+
+    store = _store(args)
+    rows = read_status(store)
+    out(table([[k, v] for k, v in rows], ["", ""]).split("\n", 1)[1])
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    keys = store.list_keys(
+        args.path or store.settings.mount, recursive=args.recursive, depth=args.depth
+    )
+    if args.json:
+        out(json.dumps(keys, ensure_ascii=True))
+    else:
+        for key in keys:
+            out(safe_text(key))
+    return 0
+
+
+def _get(args: argparse.Namespace) -> int:
+    store = _store(args)
+    secret = store.read(args.path, args.version)
+    if args.field is not None:
+        if args.field not in secret.data:
+            raise UsageError(
+                f"{secret.location.full} has no field {safe_text(args.field)!r}",
+                hint="fields: " + safe_text(", ".join(sorted(secret.data))),
+            )
+        refuse_terminal(f"the value of {safe_text(args.field)}", args.reveal)
+        value = secret.data[args.field]
+        sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
+        return 0
+    shown = {
+        k: (v if args.reveal else mask(v if isinstance(v, str) else "x"))
+        for k, v in sorted(secret.data.items())
+    }
+    if args.json:
+        out(
+            json.dumps(
+                {"path": secret.location.full, "version": secret.version, "data": shown},
+                ensure_ascii=True,
+            )
+        )
+    else:
+        version = f" (version {secret.version})" if secret.version else ""
+        out(f"{safe_text(secret.location.full)}{version}")
+        out(table([[k, str(v)] for k, v in shown.items()], ["FIELD", "VALUE"]))
+    return 0
+
+
+def _put(args: argparse.Namespace) -> int:
+    data: dict[str, str] = {}
+    stdin_used = False
+    for pair in args.pairs:
+        key, sep, source = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"expected KEY=- or KEY=@FILE, got {safe_text(key)!r}")
+        if source == "-":
+            if stdin_used:
+                raise UsageError("only one KEY=- can read stdin")
+            stdin_used = True
+            data[key] = sys.stdin.read()
+        elif source.startswith("@"):
+            try:
+                data[key] = Path(source[1:]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"cannot read {safe_text(source[1:])}: {exc}") from None
+        else:
+            raise UsageError(
+                f"the value of {safe_text(key)} was given on the command line; values are never "
+                "taken from argv (they would show in `ps` and shell history)",
+                hint=f"use {safe_text(key)}=- to read it from stdin, or {safe_text(key)}=@FILE",
+            )
+    if args.read_only:
+        from relay_tui.errors import RefusedError
+
+        raise RefusedError("read-only session: nothing was written")
+    store = _store(args)
+    version = store.write(args.path, {**_current(store, args.path), **data})
+    where = f" (version {version})" if version else ""
+    note(f"wrote {', '.join(sorted(data))} to {safe_text(args.path)}{where}")
+    return 0
+
+
+def _current(store: VaultStore, path: str) -> dict[str, object]:
+    location = store.locate(path)
+    if location.kv_version == 2 and not store.current_version(location):
+        return {}
+    try:
+        return dict(store.read(path).data)
+    except Exception:
+        return {}
+
+
+def _history(args: argparse.Namespace) -> int:
+    store = _store(args)
+    versions = store.history(args.path)
+    if args.json:
+        out(json.dumps([asdict(v) for v in versions], ensure_ascii=True))
+        return 0
+    rows = [
+        [
+            str(v.version),
+            v.created,
+            "destroyed" if v.destroyed else (f"deleted {v.deleted}" if v.deleted else "live"),
+        ]
+        for v in versions
+    ]
+    out(table(rows, ["VERSION", "CREATED", "STATE"]))
+    return 0
+
+
+def _sync(args: argparse.Namespace, direction: str) -> int:
+    from relay_tui.core.envfile import EnvFile
+    from relay_tui.core.vault_sync import apply_pull, apply_push, make_plan, settings_for
+
+    project = project_from(args)
+    env = project.environment(args.env)
+    store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
+    envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
+    plan = make_plan(store, project, env, envfile)
+    _print_plan(plan, direction, args.json)
+    if direction == "diff":
+        return 0 if plan.in_sync else 1
+    if args.dry_run or plan.in_sync:
+        return 0
+    policy = policy_from(args)
+    if direction == "push":
+        version = apply_push(store, plan, env, policy, args.prune)
+        note(
+            f"pushed {env.name} to {plan.location.full}"
+            + (f" (version {version})" if version else "")
+        )
+    else:
+        apply_pull(plan, env, envfile, policy, args.prune)
+        note(f"pulled {plan.location.full} into {env.file.name}")
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    return _sync(args, "push")
+
+
+def _pull(args: argparse.Namespace) -> int:
+    return _sync(args, "pull")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    return _sync(args, "diff")
+
+
+def _print_plan(plan: object, direction: str, as_json: bool) -> None:
+    from relay_tui.core.vault_sync import Plan
+
+    assert isinstance(plan, Plan)
+    groups = {
+        "only in the file": plan.only_local,
+        "only in Vault": plan.only_vault,
+        "changed": plan.changed,
+        "unchanged": plan.unchanged,
+    }
+    if as_json:
+        out(
+            json.dumps(
+                {
+                    "env": plan.env,
+                    "path": plan.location.full,
+                    "version": plan.base_version,
+                    **{k.replace(" ", "_"): v for k, v in groups.items()},
+                    "converted_from_json": plan.converted,
+                },
+                ensure_ascii=True,
+            )
+        )
+        return
+    out(f"{plan.env} <-> {safe_text(plan.location.full)} (Vault version {plan.base_version})")
+    for label, keys in groups.items():
+        if keys and label != "unchanged":
+            out(f"  {label}: {safe_text(', '.join(keys))}")
+    out(f"  unchanged: {len(plan.unchanged)}")
+    if plan.converted:
+        note("non-string values in Vault, shown as JSON text: " + ", ".join(plan.converted))
