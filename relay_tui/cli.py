@@ -10,9 +10,17 @@ from relay_tui.commands.vault_args import add_parser as add_vault_parser
 from relay_tui.errors import ExitCode, RelayError
 
 KINDS = (
-    "token", "hex", "password", "signing-key", "fernet", "api-key",
-    "rsa", "ed25519", "ec-p256", "tls-cert",
-)  # fmt: skip
+    "token",
+    "hex",
+    "password",
+    "signing-key",
+    "fernet",
+    "api-key",
+    "rsa",
+    "ed25519",
+    "ec-p256",
+    "tls-cert",
+)
 EPILOG = (
     "exit codes: 0 ok; 1 findings (validation errors, drift); 2 usage or configuration error; "
     "3 backend error (Vault, git, file system); 4 refused for safety; 70 internal error"
@@ -22,10 +30,15 @@ EPILOG = (
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, every subcommand with its options."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS,
-                        help="project folder (default: the current folder)")  # fmt: skip
-    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                        help="refuse every write")  # fmt: skip
+    common.add_argument(
+        "--project",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="project folder (default: the current folder)",
+    )
+    common.add_argument(
+        "--read-only", action="store_true", default=argparse.SUPPRESS, help="refuse every write"
+    )
     parser = argparse.ArgumentParser(
         prog="relay-tui",
         description="A terminal workbench for .env files, generated secrets, validation and Vault.",
@@ -44,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
     gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
     gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
-    gen.add_argument("--generate-env", action="store_true",
-                     help="fill every generatable key of the template")  # fmt: skip
+    gen.add_argument(
+        "--generate-env", action="store_true", help="fill every generatable key of the template"
+    )
     gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
     gen.add_argument("--template", metavar="F", help="template (default: the project's)")
     gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
@@ -71,8 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
     put.add_argument("key", metavar="KEY")
     put.add_argument("--env", required=True, metavar="NAME")
-    put.add_argument("--generate", nargs="?", const="", metavar="KIND",
-                     help="generate the value (default: the key's kind)")  # fmt: skip
+    put.add_argument(
+        "--generate",
+        nargs="?",
+        const="",
+        metavar="KIND",
+        help="generate the value (default: the key's kind)",
+    )
     put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
     put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
 
@@ -84,8 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
     exp.add_argument("--env", required=True, metavar="NAME")
-    exp.add_argument("--format", required=True,
-                     choices=("shell", "json", "dotenv", "k8s-secret"))  # fmt: skip
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=("shell", "json", "dotenv", "k8s-secret", "external-secret"),
+    )
     exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
 
     run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")

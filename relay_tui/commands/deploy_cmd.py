@@ -7,9 +7,11 @@ import os
 import sys
 
 from relay_tui.commands.common import project_from, refuse_terminal
+from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.export import exportable, render
 from relay_tui.core.masking import safe_text
+from relay_tui.core.project import Environment, Project
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note
 
@@ -18,6 +20,8 @@ def run_export(args: argparse.Namespace) -> int:
     """Print the environment in the chosen format; a terminal needs --reveal."""
     project = project_from(args)
     env = project.environment(args.env)
+    if args.format == "external-secret":
+        return _external_secret(project, env)
     values, skipped = exportable(EnvFile.load(env.file).values())
     refuse_terminal(f"the secrets of {env.name}", args.reveal)
     sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
@@ -50,3 +54,21 @@ def run_run(args: argparse.Namespace) -> int:
         note(f"relay-tui: error: cannot run {cmd[0]}: permission denied")
         return 126
     return int(ExitCode.INTERNAL)  # not reached: exec replaced this process
+
+
+def _external_secret(project: Project, env: Environment) -> int:
+    from relay_tui.core.export import external_secret
+    from relay_tui.core.specs import spec_for
+    from relay_tui.core.vault_sync import settings_for, vault_path_of
+
+    settings = settings_for(project, env)
+    full = vault_path_of(project, env, settings)
+    keys = list(project.specs)
+    if env.file.exists():
+        keys += [k for k in EnvFile.load(env.file).keys() if k not in project.specs]
+    fields = {k: spec_for(project.specs, k).vault_field or k for k in keys if KEY_RE.match(k)}
+    vault_key = full[len(settings.mount) + 1 :]
+    sys.stdout.write(
+        external_secret(f"{project.name}-{env.name}", fields, vault_key, settings.mount)
+    )
+    return 0

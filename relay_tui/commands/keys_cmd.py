@@ -72,8 +72,11 @@ def run_unset(args: argparse.Namespace) -> int:
     def change(envfile: EnvFile) -> EditReport:
         return envfile.unset(args.key, args.occurrence)
 
-    report = edit_env(env, change, policy_from(args).__class__(
-        yes=args.yes, read_only=args.read_only, create=False))  # fmt: skip
+    report = edit_env(
+        env,
+        change,
+        policy_from(args).__class__(yes=args.yes, read_only=args.read_only, create=False),
+    )
     note(f"{env.name}: {report.describe()}")
     return 0
 

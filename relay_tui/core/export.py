@@ -9,7 +9,7 @@ import re
 from relay_tui.core.dotenv_codec import KEY_RE, check_value, encode_value
 from relay_tui.errors import UsageError
 
-FORMATS = ("shell", "json", "dotenv", "k8s-secret")
+FORMATS = ("shell", "json", "dotenv", "k8s-secret", "external-secret")
 
 
 def exportable(values: dict[str, str | None]) -> tuple[dict[str, str], list[str]]:
@@ -66,4 +66,40 @@ def _k8s_secret(values: dict[str, str], name: str) -> str:
     for key, value in values.items():
         encoded = base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
         lines.append(f"  {key}: {encoded}")
+    return "\n".join(lines) + "\n"
+
+
+def external_secret(name: str, fields: dict[str, str], vault_key: str, mount: str) -> str:
+    """An External Secrets Operator manifest reading `fields` (env key -> Vault field).
+
+    It holds no values: the operator reads them from Vault at `mount`/`vault_key` through a
+    SecretStore named "vault-backend" (shown in a comment) and writes a Kubernetes Secret.
+    """
+    object_name = k8s_name(name)
+    lines = [
+        "# Needs a SecretStore named vault-backend, e.g. spec.provider.vault:",
+        f"#   path: {mount}, version: v2, server: <your Vault address>",
+        "apiVersion: external-secrets.io/v1beta1",
+        "kind: ExternalSecret",
+        "metadata:",
+        f"  name: {object_name}",
+        "  labels:",
+        "    app.kubernetes.io/managed-by: relay-tui",
+        "spec:",
+        "  refreshInterval: 1h",
+        "  secretStoreRef:",
+        "    name: vault-backend",
+        "    kind: SecretStore",
+        "  target:",
+        f"    name: {object_name}",
+        "    creationPolicy: Owner",
+        "  data:" if fields else "  data: []",
+    ]
+    for key, field in fields.items():
+        lines += [
+            f"    - secretKey: {key}",
+            "      remoteRef:",
+            f"        key: {json.dumps(vault_key)}",
+            f"        property: {json.dumps(field)}",
+        ]
     return "\n".join(lines) + "\n"

@@ -88,7 +88,7 @@ def build_specs(template: EnvFile | None, config: dict[str, Any]) -> dict[str, S
     """Specs for every key of the template and of relay.toml's [secrets], in template order."""
     specs: dict[str, SecretSpec] = {}
     if template is not None:
-        for key in template.keys():  # noqa: SIM118
+        for key in template.keys():
             specs[key] = _from_template(template, key)
     for key, table in config.items():
         if not isinstance(table, dict):

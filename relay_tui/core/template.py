@@ -37,7 +37,7 @@ def fill_template(
     filled.bom, filled.newline = template.bom, template.newline
     filled.ensure_writable()
     result = FillResult(filled)
-    for key in filled.keys():  # noqa: SIM118
+    for key in filled.keys():
         spec = spec_for(specs, key)
         if spec.generatable and KEY_RE.match(key):
             filled.set(key, generate(spec.kind))
