@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from relay_tui.commands.common import project_from
 from relay_tui.core.envfile import EnvFile
@@ -21,6 +20,8 @@ def run_validate(args: argparse.Namespace) -> int:
     project = project_from(args)
     report = validate(project, args.env, git=not args.no_git)
     if args.json:
+        import json
+
         out(json.dumps(_report_dict(report), indent=2, ensure_ascii=True))
     else:
         _print_report(report)
@@ -79,6 +80,8 @@ def run_diff(args: argparse.Namespace) -> int:
         rows.append({"key": name, "status": status})
     drift = [r for r in rows if r["status"].startswith(("missing", "same value"))]
     if args.json:
+        import json
+
         out(json.dumps({"a": name_a, "b": name_b, "keys": rows, "drift": len(drift)}, indent=2))
     else:
         out(table([[r["key"], r["status"]] for r in rows], ["KEY", f"{name_a} vs {name_b}"]))

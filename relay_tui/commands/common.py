@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from relay_tui.core.envstore import WritePolicy
 from relay_tui.core.project import Project, load_project
 from relay_tui.errors import RefusedError
+
+if TYPE_CHECKING:
+    from relay_tui.core.envstore import WritePolicy
 
 
 def project_from(args: argparse.Namespace) -> Project:
@@ -22,6 +25,8 @@ def project_from(args: argparse.Namespace) -> Project:
 
 def policy_from(args: argparse.Namespace) -> WritePolicy:
     """The write policy the user gave: --yes, --read-only."""
+    from relay_tui.core.envstore import WritePolicy
+
     return WritePolicy(yes=getattr(args, "yes", False), read_only=args.read_only)
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime
-import ipaddress
 import math
 import re
 import secrets
@@ -179,6 +177,9 @@ def _ec_p256() -> str:
 
 
 def _tls_cert() -> str:
+    import datetime
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec

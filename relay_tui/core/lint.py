@@ -84,7 +84,9 @@ def lint(envfile: EnvFile, env: str, file: str) -> list[Finding]:
                 )
             )
         head = HEAD_RE.match(entry.body)
-        if head and (head.group("pre") or head.group("post")):
+        post = head.group("post") if head else None
+        after = entry.body[head.end() :][:1] if head else ""
+        if head and (head.group("pre") or (post and after not in ("#", "\r", "\n", ""))):
             add(
                 Finding(
                     "space-around-equals",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -107,6 +106,10 @@ def load_project(root: Path) -> Project:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    import tomllib
+
     try:
         with open(path, "rb") as handle:
             config = tomllib.load(handle)

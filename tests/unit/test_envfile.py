@@ -198,3 +198,69 @@ class TestRoundTripProperty:
         assert got["FIRST"] == "1" and got["AFTER"] == "q"
         keys = [b.key for b in parse_stream(io.StringIO(rendered)) if b.key]
         assert sorted(keys) == ["A", "AFTER", "FIRST"]
+
+
+LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "A=1",
+                "B = 2",
+                "export C=3 # c",
+                "D='x'",
+                'E="y\nz"',
+                "#c",
+                "  # d",
+                "",
+                "  ",
+                "F=",
+                "G",
+                "A=#x",
+                "B= #c",
+                "C=a b",
+                "export=1",
+                "export  X=1",
+                "K=v\x85w",
+                "M=a\\nb",
+                "'Q'=1",
+                "bad line",
+                "N='open",
+                'O="x\\"y"',
+                "P='a\\'b'",
+                'R=""',
+                "S='' # c",
+                'T="q"junk',
+                "export #c",
+                "U=\u2028x",
+                "V=\t#t",
+                "W=`cmd`",
+            ]
+        ),
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=12),
+    ),
+    max_size=12,
+)
+
+
+class TestFastParserMatchesPythonDotenv:
+    @settings(max_examples=1500, deadline=None)
+    @given(LINES, st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+    def test_same_bindings_as_parse_stream(self, lines: list[str], eol: str, final: bool) -> None:
+        from relay_tui.core.envfile import parse_bindings
+
+        text = eol.join(lines) + (eol if final else "")
+        bare = text.removeprefix("\ufeff")  # parse_stream drops one leading BOM, as EnvFile does
+        assert list(parse_bindings(bare)) == list(parse_stream(io.StringIO(text)))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=200))
+    def test_same_bindings_on_any_text(self, text: str) -> None:
+        from relay_tui.core.envfile import parse_bindings
+
+        bare = text.removeprefix("\ufeff")  # parse_stream drops one leading BOM, as EnvFile does
+        assert list(parse_bindings(bare)) == list(parse_stream(io.StringIO(text)))
+
+
+def test_double_bom_does_not_hang_and_round_trips() -> None:
+    text = "\ufeff\ufeffA=1\n\ufeffB=2\n"
+    assert EnvFile.parse(text).to_bytes().decode("utf-8") == text
