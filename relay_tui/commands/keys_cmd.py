@@ -89,7 +89,7 @@ def _read_value(key: str) -> str:
 
         value = getpass.getpass(f"value for {key} (hidden): ")
     else:
-        value = sys.stdin.read()
+        value = sys.stdin.buffer.read().decode("utf-8")
         if value.endswith("\r\n"):
             value = value[:-2]
         elif value.endswith("\n"):

@@ -99,7 +99,7 @@ def _put(args: argparse.Namespace) -> int:
             if stdin_used:
                 raise UsageError("only one KEY=- can read stdin")
             stdin_used = True
-            data[key] = sys.stdin.read()
+            data[key] = sys.stdin.buffer.read().decode("utf-8")
         elif source.startswith("@"):
             try:
                 data[key] = Path(source[1:]).read_text(encoding="utf-8")

@@ -131,6 +131,11 @@ def _forbidden(store: VaultStore, action: str) -> RelayError:
     try:
         body = store.client.adapter.request("GET", "/v1/auth/token/lookup-self")
     except Exception:
+        body = None
+    if body is None and _token_accepted(store):
+        # A token without the default policy cannot look itself up, yet the server knows it.
+        body = {"data": {"policies": ["not visible to this token"]}}
+    if body is None:
         return BackendError(
             f"{settings.where} rejected the token from {settings.token_source}: it is wrong, "
             f"expired or revoked; could not {action}",
@@ -143,3 +148,14 @@ def _forbidden(store: VaultStore, action: str) -> RelayError:
         f"allow it to {action} on {settings.where}",
         hint="ask for a policy that grants this path, or use another token",
     )
+
+
+def _token_accepted(store: VaultStore) -> bool:
+    """Whether the server accepts the token at all (the mounts lookup refuses unknown tokens)."""
+    if store._mounts:
+        return True
+    try:
+        store.client.adapter.request("GET", f"/v1/sys/internal/ui/mounts/{store.settings.mount}")
+    except Exception:
+        return False
+    return True
