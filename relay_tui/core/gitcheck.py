@@ -51,28 +51,39 @@ def _git(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[
 
 
 def git_states(folder: Path, names: list[str]) -> dict[str, GitState]:
-    """Git state of each file `names` (relative to `folder`); 'no-repo' outside a work tree."""
+    """Git state of each file `names` (relative to `folder`); 'no-repo' outside a work tree.
+
+    One `git status` call answers the common case; the repository prefix (for the fix hint)
+    is asked for only when a file is tracked or exposed.
+    """
     result = {name: GitState("no-repo") for name in names}
     if not names:
         return result
-    prefix_run = _git(folder, "rev-parse", "--show-prefix")
-    if prefix_run is None or prefix_run.returncode != 0:
+    status = _git(
+        folder, "status", "--porcelain=v1", "-z", "--ignored=matching",
+        "--untracked-files=all", "--", *names,
+    )  # fmt: skip
+    if status is None or status.returncode != 0:
         return result
-    prefix = prefix_run.stdout.decode("utf-8", "replace").strip()
-    listed = _git(folder, "ls-files", "-z", "--", *names)
-    tracked = set()
-    if listed is not None and listed.returncode == 0:
-        tracked = {p.decode("utf-8", "surrogateescape") for p in listed.stdout.split(b"\0") if p}
-    others = [n for n in names if n not in tracked]
-    ignored: set[str] = set()
-    if others:
-        checked = _git(folder, "check-ignore", "-z", "--stdin", stdin="\0".join(others))
+    codes: dict[str, str] = {}
+    for record in status.stdout.split(b"\0"):
+        if len(record) > 3:
+            path = record[3:].decode("utf-8", "surrogateescape")
+            codes[path.rsplit("/", 1)[-1]] = record[:2].decode("ascii", "replace")
+    absent = [n for n in names if n not in codes and not (folder / n).exists()]
+    if absent:  # a file that does not exist yet: ask git whether it would be ignored
+        checked = _git(folder, "check-ignore", "-z", "--stdin", stdin="\0".join(absent))
+        ignored = set()
         if checked is not None and checked.returncode in (0, 1):
-            ignored = {
-                p.decode("utf-8", "surrogateescape") for p in checked.stdout.split(b"\0") if p
-            }
+            ignored = {p.decode("utf-8", "surrogateescape") for p in checked.stdout.split(b"\0")}
+        codes.update({n: "!!" if n in ignored else "??" for n in absent})
+    prefix = ""
     for name in names:
-        state = "tracked" if name in tracked else "ignored" if name in ignored else "exposed"
+        code = codes.get(name)
+        state = "ignored" if code == "!!" else "exposed" if code == "??" else "tracked"
+        if state != "ignored" and not prefix:
+            found = _git(folder, "rev-parse", "--show-prefix")
+            prefix = found.stdout.decode("utf-8", "replace").strip() if found else ""
         result[name] = GitState(state, prefix + name)
     return result
 
