@@ -7,6 +7,7 @@ import hmac
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from relay_tui.core.defaults import is_default_secret, looks_like_placeholder
@@ -29,6 +30,8 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
     report = Report()
     explicit = names is not None
     selected = [project.environment(n) for n in names] if names else _present(project)
+    existing = [e for e in selected if e.file.exists()]
+    git_job = _start_git(project, existing) if git else None
     template = project.template
     if template is not None and not explicit:
         report.checked.append("template")
@@ -77,8 +80,8 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
         _check_keys(report, project, env, file, envfile)
         _check_permissions(report, env, file)
     _check_reuse(report, project, selected, loaded)
-    if git:
-        _check_git(report, project, [e for e in selected if e.file.exists()])
+    if git_job is not None:
+        report.findings.extend(git_job())
     order = {s: i for i, s in enumerate(SEVERITIES)}
     report.findings.sort(key=lambda f: (order[f.severity], f.env, f.line or 0))
     return report
@@ -294,7 +297,23 @@ def _comparable_secret(project: Project, key: str | None, value: str | None) -> 
     return value
 
 
-def _check_git(report: Report, project: Project, envs: list[Environment]) -> None:
+def _start_git(project: Project, envs: list[Environment]) -> Callable[[], list[Finding]]:
+    """Ask git in a thread, so its subprocess runs while this one parses and checks the files."""
+    from threading import Thread
+
+    found: list[Finding] = []
+    job = Thread(target=lambda: found.extend(_git_findings(project, envs)), daemon=True)
+    job.start()
+
+    def collect() -> list[Finding]:
+        job.join()
+        return found
+
+    return collect
+
+
+def _git_findings(project: Project, envs: list[Environment]) -> list[Finding]:
+    report = Report()
     from relay_tui.core.gitcheck import git_states
 
     by_folder: dict[str, list[Environment]] = {}
@@ -330,3 +349,4 @@ def _check_git(report: Report, project: Project, envs: list[Environment]) -> Non
                         file,
                     )
                 )
+    return report.findings
