@@ -8,8 +8,8 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from dotenv.parser import Binding, Original, Position, Reader, decode_escapes, parse_binding
 from dotenv.parser import _double_quote_escapes as _DOUBLE_ESCAPES
@@ -46,16 +46,23 @@ _UNQUOTED_COMMENT = re.compile(r"\s+#.*")
 _PLAIN_KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:]")
 
 
-@dataclass(slots=True)
 class Entry:
-    """One statement of the file: a binding, a comment, an unparseable line, or trailing space."""
+    """One statement of the file: a binding, a comment, an unparseable line, or trailing space.
 
-    lead: str  # whole blank lines before the statement
-    body: str  # the statement itself, with its line ending
-    line: int  # 1-based line where `body` starts
-    key: str | None
-    value: str | None
-    error: bool
+    `lead` is the whole blank lines before the statement, `body` the statement with its line
+    ending, `line` the 1-based line where `body` starts.
+    """
+
+    __slots__ = ("body", "error", "key", "lead", "line", "value")
+
+    def __init__(
+        self, lead: str, body: str, line: int, key: str | None, value: str | None, error: bool
+    ) -> None:
+        self.lead, self.body, self.line = lead, body, line
+        self.key, self.value, self.error = key, value, error
+
+    def __repr__(self) -> str:
+        return f"Entry(line={self.line}, key={self.key!r}, error={self.error})"
 
     @property
     def end_line(self) -> int:
@@ -71,8 +78,7 @@ class Entry:
         return self.body.strip().lstrip("#").strip()
 
 
-@dataclass(frozen=True, slots=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     """A statement python-dotenv cannot read, or keys an unterminated quote swallowed."""
 
     code: str  # "parse-error" or "swallowed-keys"
@@ -81,8 +87,7 @@ class ParseProblem:
     keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class EditReport:
+class EditReport(NamedTuple):
     """What an edit did: which key, which line, which occurrence of how many."""
 
     key: str
@@ -102,25 +107,32 @@ class EditReport:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
+class FileStamp(NamedTuple):
     """What a file held when it was read, to refuse clobbering a later change."""
 
     digest: str
     size: int
 
 
-@dataclass
 class EnvFile:
     """A parsed .env file that renders back to the same bytes unless edited."""
 
-    entries: list[Entry]
-    path: Path | None = None
-    bom: bool = False
-    newline: str = "\n"
-    stamp: FileStamp | None = None
-    problems: list[ParseProblem] = field(default_factory=list)
-    _index: dict[str, list[int]] | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        entries: list[Entry],
+        path: Path | None = None,
+        bom: bool = False,
+        newline: str = "\n",
+        stamp: FileStamp | None = None,
+        problems: list[ParseProblem] | None = None,
+    ) -> None:
+        self.entries = entries
+        self.path = path
+        self.bom = bom
+        self.newline = newline
+        self.stamp = stamp
+        self.problems: list[ParseProblem] = problems if problems is not None else []
+        self._index: dict[str, list[int]] | None = None
 
     # ----- reading -------------------------------------------------------------------------
     @classmethod

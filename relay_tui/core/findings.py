@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: a stable code, a severity, where it is, what is wrong and how to fix it."""
 
     code: str
@@ -22,15 +21,15 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict (no values: findings never hold them)."""
-        return asdict(self)
+        return self._asdict()
 
 
-@dataclass
 class Report:
     """The findings of one validation run and which environments it covered."""
 
-    findings: list[Finding] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.checked: list[str] = []
 
     @property
     def errors(self) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import GitExposureError
@@ -19,8 +19,7 @@ SAFE_GIT = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class GitState:
+class GitState(NamedTuple):
     """Git's view of one file: 'tracked', 'ignored', 'exposed' (would be committed) or 'no-repo'."""
 
     state: str

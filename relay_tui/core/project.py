@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.masking import safe_text
@@ -24,8 +23,7 @@ _TOP_LEVEL = {"project", "environments", "vault", "secrets"}
 _ENV_FIELDS = {"file", "protected", "vault_path", "vault_addr", "vault_mount"}
 
 
-@dataclass(frozen=True, slots=True)
-class Environment:
+class Environment(NamedTuple):
     """One environment: its name, its file and whether writes to it need confirmation."""
 
     name: str
@@ -41,15 +39,22 @@ class Environment:
         return self.file.exists()
 
 
-@dataclass
 class Project:
     """A folder laid out like Relay: a template, env files, and optionally relay.toml."""
 
-    root: Path
-    name: str
-    template_path: Path | None
-    environments: dict[str, Environment]
-    config: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        template_path: Path | None,
+        environments: dict[str, Environment],
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        self.root = root
+        self.name = name
+        self.template_path = template_path
+        self.environments = environments
+        self.config: dict[str, Any] = config if config is not None else {}
 
     @cached_property
     def template(self) -> EnvFile | None:

@@ -11,8 +11,8 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import BackendError, ConflictError, RefusedError
@@ -22,8 +22,7 @@ LOCK_TIMEOUT = 30.0
 MISSING = "missing"  # expected digest of a file that did not exist when it was read
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Where a write lands: the path the user named and the real file behind any symlink."""
 
     path: Path

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from relay_tui.core.envfile import EnvFile
 from relay_tui.errors import ConfigurationError
@@ -43,8 +42,7 @@ _MARKER_TEXT = re.compile(
 _SPEC_FIELDS = {"kind", "required", "rotate_days", "help", "vault_field"}
 
 
-@dataclass(frozen=True, slots=True)
-class SecretSpec:
+class SecretSpec(NamedTuple):
     """What one key is, and where that knowledge came from."""
 
     key: str
