@@ -9,18 +9,6 @@ from relay_tui import __version__
 from relay_tui.commands.vault_args import add_parser as add_vault_parser
 from relay_tui.errors import ExitCode, RelayError
 
-KINDS = (
-    "token",
-    "hex",
-    "password",
-    "signing-key",
-    "fernet",
-    "api-key",
-    "rsa",
-    "ed25519",
-    "ec-p256",
-    "tls-cert",
-)
 EPILOG = (
     "exit codes: 0 ok; 1 findings (validation errors, drift); 2 usage or configuration error; "
     "3 backend error (Vault, git, file system); 4 refused for safety; 70 internal error"
@@ -50,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
-    gen.add_argument("kind", nargs="?", default="token", choices=KINDS, help="default: token")
+    gen.add_argument(
+        "kind", nargs="?", default="token", help="a kind (default: token); see the README"
+    )
     gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
     gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
     gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")

@@ -7,12 +7,10 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from relay_tui.core.envfile import EnvFile
+from relay_tui.core.generate import KINDS
 from relay_tui.errors import ConfigurationError
 
-GENERATED_KINDS = (
-    "token", "hex", "password", "signing-key", "fernet", "api-key",
-    "rsa", "ed25519", "ec-p256", "tls-cert",
-)  # fmt: skip
+GENERATED_KINDS = KINDS
 SPEC_KINDS = (*GENERATED_KINDS, "provider", "url", "plain")
 DEFAULT_ROTATE_DAYS = {"signing-key": 90, "password": 180, "fernet": 90}
 _PROVIDER_PREFIXES = (
