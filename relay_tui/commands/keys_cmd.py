@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from relay_tui.commands.common import policy_from, project_from, refuse_terminal
 from relay_tui.core.envfile import EditReport, EnvFile
@@ -75,7 +76,7 @@ def run_unset(args: argparse.Namespace) -> int:
     report = edit_env(
         env,
         change,
-        policy_from(args).__class__(yes=args.yes, read_only=args.read_only, create=False),
+        replace(policy_from(args), create=False),
     )
     note(f"{env.name}: {report.describe()}")
     return 0

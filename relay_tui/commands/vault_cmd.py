@@ -7,13 +7,16 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relay_tui.commands.common import policy_from, project_from, refuse_terminal
 from relay_tui.core.masking import mask, safe_text
 from relay_tui.core.vault import VaultStore
-from relay_tui.core.vault_config import resolve
 from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
+
+if TYPE_CHECKING:
+    from relay_tui.core.vault_sync import Plan
 
 
 def run_vault(args: argparse.Namespace) -> int:
@@ -23,13 +26,9 @@ def run_vault(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> VaultStore:
-    project = project_from(args)
-    vault_table = project.config.get("vault", {})
-    settings = resolve(
-        cli_addr=getattr(args, "vault_addr", None),
-        config_addr=vault_table.get("addr"),
-        config_mount=vault_table.get("mount"),
-    )
+    from relay_tui.core.vault_sync import settings_for
+
+    settings = settings_for(project_from(args), None, getattr(args, "vault_addr", None))
     if not settings.tls.verify:
         note("warning: TLS certificates are NOT verified (VAULT_SKIP_VERIFY)")
     return VaultStore(settings)
@@ -40,7 +39,8 @@ def _status(args: argparse.Namespace) -> int:
 
     store = _store(args)
     rows = read_status(store)
-    out(table([[k, v] for k, v in rows], ["", ""]).split("\n", 1)[1])
+    for label, value in rows:
+        out(f"{label:<15} {safe_text(value)}")
     return 0
 
 
@@ -116,20 +116,14 @@ def _put(args: argparse.Namespace) -> int:
 
         raise RefusedError("read-only session: nothing was written")
     store = _store(args)
-    version = store.write(args.path, {**_current(store, args.path), **data})
+    location = store.locate(args.path)
+    base = store.current_version(location)
+    current = store.read(args.path).data if base else store.read_v1_or_empty(location)
+    # check-and-set against the version just read: a change in between is refused, not lost
+    version = store.write(args.path, {**current, **data}, cas=base)
     where = f" (version {version})" if version else ""
     note(f"wrote {', '.join(sorted(data))} to {safe_text(args.path)}{where}")
     return 0
-
-
-def _current(store: VaultStore, path: str) -> dict[str, object]:
-    location = store.locate(path)
-    if location.kv_version == 2 and not store.current_version(location):
-        return {}
-    try:
-        return dict(store.read(path).data)
-    except Exception:
-        return {}
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -159,7 +153,7 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
     store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
     plan = make_plan(store, project, env, envfile)
-    _print_plan(plan, direction, args.json)
+    _print_plan(plan, args.json)
     if direction == "diff":
         return 0 if plan.in_sync else 1
     if args.dry_run or plan.in_sync:
@@ -189,10 +183,7 @@ def _diff(args: argparse.Namespace) -> int:
     return _sync(args, "diff")
 
 
-def _print_plan(plan: object, direction: str, as_json: bool) -> None:
-    from relay_tui.core.vault_sync import Plan
-
-    assert isinstance(plan, Plan)
+def _print_plan(plan: Plan, as_json: bool) -> None:
     groups = {
         "only in the file": plan.only_local,
         "only in Vault": plan.only_vault,

@@ -170,6 +170,19 @@ class VaultStore:
             meta = ((failure.json or {}).get("data") or {}).get("metadata") or {}
             raise _missing(self.settings, location, version, meta) from None
 
+    def read_v1_or_empty(self, location: Location) -> dict[str, Any]:
+        """A KV v1 path's fields, {} when it does not exist (and {} for v2: use read)."""
+        if location.kv_version != 1:
+            return {}
+        try:
+            body = self.client.adapter.request("GET", location.api("data"))
+        except Exception as exc:
+            failure = _failure_of(exc)
+            if failure is not None and failure.status == 404 and not failure.namespace_missing:
+                return {}
+            raise self._explain(exc, f"read {location.full}") from None
+        return dict((body or {}).get("data") or {})
+
     def current_version(self, location: Location) -> int:
         """The current KV v2 version of a path (0 when it has never been written)."""
         if location.kv_version == 1:

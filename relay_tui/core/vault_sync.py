@@ -36,13 +36,15 @@ class Plan:
         return not (self.only_local or self.only_vault or self.changed)
 
 
-def settings_for(project: Project, env: Environment, cli_addr: str | None = None) -> VaultSettings:
-    """Connection settings for `env`: its own address and mount when relay.toml names them."""
+def settings_for(
+    project: Project, env: Environment | None, cli_addr: str | None = None
+) -> VaultSettings:
+    """Connection settings: `env`'s own address and mount when relay.toml names them."""
     vault_table = project.config.get("vault", {})
     return resolve(
         cli_addr=cli_addr,
-        config_addr=env.vault_addr or vault_table.get("addr"),
-        config_mount=env.vault_mount or vault_table.get("mount"),
+        config_addr=(env and env.vault_addr) or vault_table.get("addr"),
+        config_mount=(env and env.vault_mount) or vault_table.get("mount"),
     )
 
 

@@ -176,3 +176,11 @@ class TestCli:
         result = relay(bao, "vault", "get", "secret/x", extra={"BAO_ADDR": refused_addr})
         assert result.returncode == 3
         assert "Traceback" not in result.stderr and refused_addr in result.stderr
+
+
+def test_put_keeps_other_fields_on_v2_and_v1(bao) -> None:
+    for path in ("secret/keep/x", "kv1/keep/x"):
+        bao.cli("kv", "put", path, "old=1", "other=2")
+        result = relay(bao, "vault", "put", path, "old=-", stdin="new")
+        assert result.returncode == 0, result.stderr
+        assert store_for(bao.addr, bao.root_token).read(path).data == {"old": "new", "other": "2"}
