@@ -153,10 +153,14 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
     store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
     plan = make_plan(store, project, env, envfile)
-    _print_plan(plan, args.json)
+    _print_plan(plan, args.json, direction == "pull" and not args.dry_run)
     if direction == "diff":
         return 0 if plan.in_sync else 1
-    if args.dry_run or plan.in_sync:
+    if plan.in_sync:
+        note(f"{env.name} and {safe_text(plan.location.full)} are in sync; nothing to {direction}")
+        return 0
+    if args.dry_run:
+        note(f"--dry-run: nothing was written; run again without it to {direction}")
         return 0
     policy = policy_from(args)
     if direction == "push":
@@ -183,7 +187,7 @@ def _diff(args: argparse.Namespace) -> int:
     return _sync(args, "diff")
 
 
-def _print_plan(plan: Plan, as_json: bool) -> None:
+def _print_plan(plan: Plan, as_json: bool, pulling: bool) -> None:
     groups = {
         "only in the file": plan.only_local,
         "only in Vault": plan.only_vault,
@@ -210,4 +214,5 @@ def _print_plan(plan: Plan, as_json: bool) -> None:
             out(f"  {label}: {safe_text(', '.join(keys))}")
     out(f"  unchanged: {len(plan.unchanged)}")
     if plan.converted:
-        note("non-string values in Vault, shown as JSON text: " + ", ".join(plan.converted))
+        how = "written as JSON text" if pulling else "compared as JSON text"
+        note(f"non-string values in Vault, {how}: " + ", ".join(plan.converted))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from relay_tui.core import vault_tokens
 from relay_tui.core.masking import safe_text
 from relay_tui.core.vault_config import VaultSettings
 from relay_tui.core.vault_errors import VaultFailure, explain
@@ -89,13 +90,6 @@ class VaultStore:
         except Exception as exc:
             raise self._explain(exc, action or f"{method} {path}") from None
         if isinstance(result, Response):
-            if 300 <= result.status_code < 400:
-                target = safe_text(result.headers.get("Location", "another address"))
-                raise BackendError(
-                    f"{self.settings.where} redirected the request to {target}; relay-tui does "
-                    "not follow redirects, so the token cannot travel to another host",
-                    hint="set the address of the active server directly",
-                )
             return None if result.status_code == 204 else _json(result)
         return result
 
@@ -107,6 +101,24 @@ class VaultStore:
         if isinstance(exc, hvac.exceptions.VaultError):
             return explain(self, VaultFailure.from_hvac(exc), action)
         return exc if isinstance(exc, Exception) else RuntimeError(type(exc).__name__)
+
+    def note_token(self, lookup: dict[str, Any] | None = None) -> None:
+        """Remember (by keyed fingerprint) that this server accepts the token, and its expiry.
+
+        Done once per token and server, so that a later rejection can say "expired at ..." or
+        "revoked" instead of a bare "permission denied" (the server says that for all three).
+        """
+        s = self.settings
+        namespace = s.namespace or ""
+        if not s.token or (lookup is None and vault_tokens.knows(s.token, s.addr, namespace)):
+            return
+        if lookup is None:
+            try:
+                body = self.client.adapter.request("GET", "/v1/auth/token/lookup-self")
+            except Exception:
+                body = None  # a token without the default policy cannot look itself up
+            lookup = ((body or {}).get("data") or {}) if isinstance(body, dict) else {}
+        vault_tokens.remember(s.token, s.addr, namespace, vault_tokens.expiry_of(lookup))
 
     def close(self) -> None:
         """Close the kept-alive connection."""
@@ -143,6 +155,7 @@ class VaultStore:
         options = data.get("options") or {}
         version = 2 if str(options.get("version", "1")) == "2" else 1
         self._mounts[mount] = (mount, version)
+        self.note_token()
         return Location(mount, clean[len(mount) :].strip("/"), version)
 
     # ----- reading -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.core.masking import safe_text
+from relay_tui.core.vault_tokens import why_rejected
 from relay_tui.core.vault_transport import TransportError
 from relay_tui.errors import BackendError, RelayError
 
@@ -116,6 +117,12 @@ def _transport(store: VaultStore, exc: TransportError, action: str) -> RelayErro
             f"TLS with {where} failed ({safe_text(exc.detail)}); TLS mode: {settings.tls_mode}",
             hint="set VAULT_CACERT to the CA that signed the server's certificate",
         )
+    if exc.kind == "redirect":
+        return BackendError(
+            f"{where} redirected the request to {safe_text(exc.detail)}; relay-tui does not "
+            f"follow redirects, so the token cannot travel to another host; could not {action}",
+            hint="set the address of the active server directly (a standby redirects)",
+        )
     if exc.kind == "dns":
         return BackendError(f"cannot resolve the host of {where} ({safe_text(exc.detail)})")
     return BackendError(f"network error with {where}: {safe_text(exc.detail)}; could not {action}")
@@ -136,10 +143,11 @@ def _forbidden(store: VaultStore, action: str) -> RelayError:
         # A token without the default policy cannot look itself up, yet the server knows it.
         body = {"data": {"policies": ["not visible to this token"]}}
     if body is None:
+        reason, hint = why_rejected(settings.token, settings.addr, settings.namespace or "")
         return BackendError(
-            f"{settings.where} rejected the token from {settings.token_source}: it is wrong, "
-            f"expired or revoked; could not {action}",
-            hint="get a fresh token (bao login) and try again",
+            f"{settings.where} rejected the token from {settings.token_source}: {reason}; "
+            f"could not {action}",
+            hint=hint,
         )
     data = (body or {}).get("data") if isinstance(body, dict) else None
     policies = ", ".join((data or {}).get("policies") or []) or "none"

@@ -32,6 +32,7 @@ def read_status(store: VaultStore) -> list[tuple[str, str]]:
             rows.append(("token state", exc.message))
         else:
             data = (body or {}).get("data") or {}
+            store.note_token(data)
             ttl = int(data.get("ttl") or 0)
             rows.append(("token TTL", _duration(ttl) if ttl else "never expires"))
             rows.append(("policies", safe_text(", ".join(data.get("policies") or []) or "none")))

@@ -122,6 +122,10 @@ class FastSession:
         while True:
             response = self._send(parts.scheme, parts.netloc, method.upper(), target, body,
                                   send_headers, url)  # fmt: skip
+            if 300 <= response.status_code < 400:
+                # Never followed: the token would travel to wherever the answer points.
+                target = response.headers.get("Location") or "another address"
+                raise TransportError("redirect", target)
             if response.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
                 return response
             attempt += 1

@@ -2,47 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from relay_tui.core.vault import VaultStore
 from relay_tui.core.vault_config import resolve
 from relay_tui.errors import BackendError, ConflictError, UsageError
-from tests.conftest import REPO
-
-UNICODE = "héllo\nwörld\r\n\ttab ✓"
-
-
-def store_for(addr: str, token: str, **extra: str) -> VaultStore:
-    return VaultStore(
-        resolve({"BAO_ADDR": addr, "BAO_TOKEN": token, **extra}, home=Path("/nonexistent"))
-    )
-
-
-def relay(
-    bao: object,
-    *args: str,
-    stdin: str = "",
-    extra: dict[str, str] | None = None,
-    cwd: Path | None = None,
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **bao.env(), "PYTHONPATH": str(REPO), **(extra or {})}  # type: ignore[attr-defined]
-    raw = subprocess.run(
-        [sys.executable, "-m", "relay_tui", *args],
-        input=stdin.encode(),
-        capture_output=True,
-        env=env,
-        timeout=60,
-        cwd=cwd or REPO,
-    )  # bytes, so that \r\n reaches the test unchanged
-    return subprocess.CompletedProcess(
-        raw.args, raw.returncode, raw.stdout.decode(), raw.stderr.decode()
-    )
+from tests.vault.helpers import UNICODE, relay, store_for
 
 
 class TestReadWrite:
