@@ -49,17 +49,7 @@ def test_field_refuses_a_terminal_without_reveal(bao) -> None:
     for extra, code in (([], 4), (["--reveal"], 0)):
         leader, follower = pty.openpty()
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "relay_tui",
-                "vault",
-                "get",
-                "secret/tty/app",
-                "-field",
-                "f",
-                *extra,
-            ],  # fmt: skip
+            [*command, *extra],
             stdout=follower,
             stderr=subprocess.PIPE,
             env=relay_env(bao.env()),
