@@ -246,3 +246,14 @@ def test_tls_variables_are_read_when_the_client_is_made(tls_bao, monkeypatch) ->
             assert json.loads(done.stdout) == {"k": "v"}
         else:
             assert "TLS with" in done.stderr
+
+
+def test_unknown_mount_and_sealed_status_say_where(bao) -> None:
+    with pytest.raises(BackendError, match="no mount holds nomount/x") as err:
+        store_for(bao.addr, bao.root_token).read("nomount/x")
+    assert f"{bao.addr} (namespace: root)" in str(err.value)
+    with bao.sealed():
+        status = relay(bao, "vault", "status")
+        read = relay(bao, "vault", "get", "secret/tok/x")
+    assert status.returncode == 0 and "sealed          YES" in status.stdout
+    assert read.returncode == 3 and "is sealed" in read.stderr and "unseal" in read.stderr
