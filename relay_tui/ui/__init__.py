@@ -1,0 +1,1 @@
+"""The Textual workbench: app, panes, widgets and themes (the core never imports this)."""
