@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(command=None)
     parser.add_argument("--version", action="version", version=f"relay-tui {__version__}")
+    parser.add_argument("--env", dest="ui_env", metavar="NAME", help="workbench: start on NAME")
+    parser.add_argument("--theme", metavar="NAME", help="workbench: colour theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
 
     sub.add_parser("status", parents=[common], help="the project at a glance")
+    ui = sub.add_parser("ui", parents=[common], help="open the workbench (default on a terminal)")
+    ui.add_argument("--env", dest="ui_env", metavar="NAME", default=argparse.SUPPRESS)
+    ui.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS)
     add_vault_parser(sub, common)
     return parser
 
@@ -137,7 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    command = args.command or "status"
+    command = args.command or ("ui" if _interactive() else "status")
+    if command == "ui":
+        from relay_tui.ui.launch import run_workbench
+
+        return run_workbench(args)
     if command == "generate":
         from relay_tui.commands.generate_cmd import run_generate
 
@@ -166,3 +175,10 @@ def _harden_process() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core dump full of secrets
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal (then no command opens the workbench)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()

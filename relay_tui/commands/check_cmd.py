@@ -6,7 +6,7 @@ import argparse
 
 from relay_tui.commands.common import project_from
 from relay_tui.core.envfile import EnvFile
-from relay_tui.core.masking import fingerprint, safe_text
+from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Project
 from relay_tui.core.validate import Finding, Report, validate
 from relay_tui.errors import InputFileError, UsageError
@@ -57,6 +57,7 @@ def _finding_line(finding: Finding) -> str:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Keys missing on either side and values shared between two environments (by fingerprint)."""
+    from relay_tui.core.compare import compare_values
     from relay_tui.paths import fingerprint_key
 
     project = project_from(args)
@@ -65,20 +66,9 @@ def run_diff(args: argparse.Namespace) -> int:
         raise UsageError("compare two different environments")
     a = EnvFile.load(project.environment(name_a).file).values()
     b = EnvFile.load(project.environment(name_b).file).values()
-    key = fingerprint_key()
-    rows: list[dict[str, str]] = []
-    for name in list(dict.fromkeys([*a, *b])):
-        va, vb = a.get(name), b.get(name)
-        if name not in b:
-            status = f"missing in {name_b}"
-        elif name not in a:
-            status = f"missing in {name_a}"
-        elif va is not None and vb is not None and va == vb and va != "":
-            status = f"same value ({fingerprint(va, key)})"
-        else:
-            status = "differs" if va != vb else "same (empty)"
-        rows.append({"key": name, "status": status})
-    drift = [r for r in rows if r["status"].startswith(("missing", "same value"))]
+    diffs = compare_values(a, b, name_a, name_b, fingerprint_key())
+    rows = [{"key": d.key, "status": d.status} for d in diffs]
+    drift = [d for d in diffs if d.drift]
     if args.json:
         import json
 

@@ -195,7 +195,7 @@ def _check_secret_value(
 
     part, what = value, "value"
     if spec.kind == "url":
-        part, what = _url_password(value) or "", "password inside the URL"
+        part, what = url_password(value) or "", "password inside the URL"
     if part and is_default_secret(part):
         add("default-secret", strict, f"{key} has a well-known default {what}")
         return
@@ -212,7 +212,8 @@ def _check_secret_value(
             f"needs {need:.0f}")  # fmt: skip
 
 
-def _url_password(value: str) -> str | None:
+def url_password(value: str) -> str | None:
+    """The password inside a URL value, or None."""
     if "://" not in value or "@" not in value:
         return None
     try:
@@ -253,7 +254,7 @@ def _check_reuse(
     owners: dict[bytes, list[tuple[str, str, int]]] = {}
     for name, envfile in loaded.items():
         for entry in envfile.entries:
-            secret = _comparable_secret(project, entry.key, entry.value)
+            secret = comparable_secret(project, entry.key, entry.value)
             if secret is None or entry.key is None:
                 continue
             digest = hmac.new(fp_key, secret.encode("utf-8", "surrogatepass"), hashlib.sha256)
@@ -283,7 +284,7 @@ def _check_reuse(
             )
 
 
-def _comparable_secret(project: Project, key: str | None, value: str | None) -> str | None:
+def comparable_secret(project: Project, key: str | None, value: str | None) -> str | None:
     """The part of a value that must differ between environments, or None to skip it."""
     if key is None or not value or len(value) < 8:
         return None
@@ -291,7 +292,7 @@ def _comparable_secret(project: Project, key: str | None, value: str | None) -> 
     if not spec.is_secret or value == spec.template_value:
         return None
     if spec.kind == "url":
-        value = _url_password(value) or ""
+        value = url_password(value) or ""
     if not value or looks_like_placeholder(value) or is_default_secret(value):
         return None
     return value

@@ -1,0 +1,241 @@
+"""The workbench app: header, panes on number keys, footer, palette; validation in a worker."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import RelayError
+from relay_tui.ui import crash
+from relay_tui.ui.messages import DataChanged, FindingsReady
+from relay_tui.ui.panes.base import Pane
+from relay_tui.ui.panes.env_pane import EnvPane
+from relay_tui.ui.safe import plain
+from relay_tui.ui.session import Session
+
+CLIPBOARD_CLEAR_SECONDS = 30.0
+
+
+class RelayApp(App[int]):
+    """The terminal workbench over one project (`Session`)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "relay-tui"
+    ALLOW_SELECT = False  # selecting text would copy revealed values around
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pane('pane-env')", "Env", show=False),
+        Binding("2", "pane('pane-generate')", "Generate", show=False),
+        Binding("3", "pane('pane-validate')", "Validate", show=False),
+        Binding("4", "pane('pane-vault')", "Vault", show=False),
+        Binding("E", "pick_env", "Env…"),
+        Binding("question_mark", "keys", "Keys"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self, session: Session, *, theme: str | None = None, notes: list[str] | None = None
+    ) -> None:
+        super().__init__()
+        self.notes = notes or []
+        self.session = session
+        self.requested_theme = theme
+        self.vault_label = "not configured"
+        self.vault_values: dict[str, dict[str, str | None]] = {}
+        self._clipboard_timer: object | None = None
+
+    # ----- layout --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        with ContentSwitcher(initial="pane-env", id="panes"):
+            yield from self.make_panes()
+        yield Footer()
+
+    def make_panes(self) -> Iterable[Pane]:
+        """The panes, in number-key order."""
+        yield EnvPane()
+        from relay_tui.ui.panes.generate_pane import GeneratePane
+        from relay_tui.ui.panes.validate_pane import ValidatePane
+        from relay_tui.ui.panes.vault_pane import VaultPane
+
+        yield GeneratePane()
+        yield ValidatePane()
+        yield VaultPane()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS
+
+        return dict(APP_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        for note in self.notes:
+            self.notify(note, severity="warning", markup=False)
+        self.update_header()
+        self.run_validation()
+
+    def _apply_theme(self) -> None:
+        from relay_tui.ui.themes import load_themes, pick_theme
+
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        chosen, problem = pick_theme(self.requested_theme, loaded)
+        self.theme = chosen.name
+        for message in [*loaded.problems, *([problem] if problem else [])]:
+            self.notify(safe_text(message), severity="warning", markup=False, timeout=10)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: object) -> None:
+        from relay_tui.ui.config import remember_theme
+
+        name = getattr(theme, "name", None)
+        if isinstance(name, str):
+            try:
+                remember_theme(name)
+            except (OSError, RelayError) as exc:
+                message = exc.message if isinstance(exc, RelayError) else str(exc)
+                self.notify(safe_text(message), severity="warning", markup=False)
+
+    @property
+    def active_pane(self) -> Pane:
+        switcher = self.query_one("#panes", ContentSwitcher)
+        return self.query_one(f"#{switcher.current}", Pane)
+
+    def panes(self) -> list[Pane]:
+        """Every pane."""
+        return list(self.query(Pane))
+
+    def update_header(self) -> None:
+        session = self.session
+        env = session.state(session.active).env
+        parts = [
+            f"relay-tui · {session.project.name}",
+            f"env: {session.active}" + _env_note(session.active, env.protected),
+            f"vault: {self.vault_label}",
+            f"[{self.active_pane.TITLE}]",
+        ]
+        if session.read_only:
+            parts.append("READ-ONLY")
+        header = self.query_one("#header", Static)
+        header.update(plain(" │ ".join(parts)))
+        header.set_class(session.read_only, "read-only")
+
+    # ----- actions -------------------------------------------------------------------------
+    def action_pane(self, pane_id: str) -> None:
+        self.query_one("#panes", ContentSwitcher).current = pane_id
+        pane = self.active_pane
+        pane.shown()
+        self.update_header()
+        self.call_after_refresh(pane.focus_default)
+
+    def action_pick_env(self) -> None:
+        from relay_tui.ui.modals import PickScreen
+
+        choices = [(n, n) for n in self.session.env_names()]
+        self.push_screen(
+            PickScreen("switch environment", choices),
+            lambda name: self.switch_env(name) if name else None,
+        )
+
+    def switch_env(self, name: str) -> None:
+        """Make `name` the active environment in every pane."""
+        if name == self.session.active:
+            return
+        self.session.active = name
+        for pane in self.panes():
+            pane.env_changed(name)
+        self.update_header()
+
+    def action_keys(self) -> None:
+        from relay_tui.ui.keys_screen import KeysScreen
+
+        self.push_screen(KeysScreen(self))
+
+    def data_changed(self, env: str | None) -> None:
+        """After an edit, save or reload: tell the panes and validate again."""
+        for pane in self.panes():
+            pane.data_changed(env)
+        self.update_header()
+        self.run_validation()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.data_changed(message.env)
+
+    def set_vault(self, label: str, values: dict[str, dict[str, str | None]] | None = None) -> None:
+        """The Vault pane reports its connection (and the environments it has read)."""
+        self.vault_label = label
+        if values is not None:
+            self.vault_values = values
+        self.update_header()
+
+    # ----- validation in a worker ----------------------------------------------------------
+    @work(thread=True, exclusive=True, group="validate")
+    def run_validation(self) -> None:
+        """Validate every environment off the UI thread; the result arrives as a message."""
+        from relay_tui.core.validate import validate
+
+        try:
+            report = validate(self.session.project)
+        except RelayError as exc:
+            self.call_from_thread(
+                self.notify, safe_text(exc.message), severity="error", markup=False
+            )
+            return
+        self.post_message(FindingsReady(report))
+
+    def on_findings_ready(self, message: FindingsReady) -> None:
+        self.session.report = message.report
+        for pane in self.panes():
+            pane.findings_changed()
+
+    # ----- clipboard, screenshots, palette, crashes ----------------------------------------
+    def copy_secret(self, value: str, what: str) -> None:
+        """Copy on request only; warn when it travels through SSH or tmux; clear it later."""
+        self.copy_to_clipboard(value)
+        route = [n for n, v in (("SSH", "SSH_CONNECTION"), ("tmux", "TMUX")) if os.environ.get(v)]
+        via = f" It goes through {' and '.join(route)} to your terminal (OSC 52)." if route else ""
+        self.notify(
+            f"copied {safe_text(what)}; cleared in {CLIPBOARD_CLEAR_SECONDS:.0f} s.{via}",
+            severity="warning" if route else "information",
+            markup=False,
+        )
+        self.set_timer(CLIPBOARD_CLEAR_SECONDS, self.clear_clipboard)
+
+    def clear_clipboard(self) -> None:
+        """Overwrite the clipboard (ours and, through OSC 52, the terminal's)."""
+        self.copy_to_clipboard("")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("screenshots are disabled: they could hold revealed values")
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        self.action_screenshot()
+        return None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if "screenshot" not in command.title.lower():
+                yield command
+        from relay_tui.ui.keys_screen import pane_commands
+
+        yield from pane_commands(self)
+
+    def _handle_exception(self, error: Exception) -> None:
+        crash.handle(self, error)
+
+
+def _env_note(name: str, protected: bool) -> str:
+    from relay_tui.ui.session import TEMPLATE
+
+    if name == TEMPLATE:
+        return " (read-only)"
+    return " (PROTECTED)" if protected else ""

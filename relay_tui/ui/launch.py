@@ -1,0 +1,39 @@
+"""Start the workbench from the CLI: scrub risky TEXTUAL_* variables, run, map the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+# Variables that make Textual save screenshots, log to a file or a socket, or press keys.
+RISKY_TEXTUAL = (
+    "TEXTUAL",
+    "TEXTUAL_SCREENSHOT",
+    "TEXTUAL_SCREENSHOT_LOCATION",
+    "TEXTUAL_SCREENSHOT_FILENAME",
+    "TEXTUAL_PRESS",
+    "TEXTUAL_LOG",
+    "TEXTUAL_DEBUG",
+)
+
+
+def scrub_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -> list[str]:
+    """Remove the TEXTUAL_* variables that could save or send screen contents; say which."""
+    removed = [name for name in RISKY_TEXTUAL if name in environ]
+    for name in removed:
+        del environ[name]
+    return removed
+
+
+def run_workbench(args: argparse.Namespace) -> int:
+    """Open the workbench on --project with --env / --read-only / --theme."""
+    removed = scrub_environment()
+    from relay_tui.ui.app import RelayApp
+    from relay_tui.ui.session import Session
+
+    session = Session.open(Path(args.project), read_only=args.read_only, env=args.ui_env)
+    notes = ["ignored for safety: " + ", ".join(removed)] if removed else []
+    app = RelayApp(session, theme=args.theme, notes=notes)
+    app.run()
+    return app.return_code or 0

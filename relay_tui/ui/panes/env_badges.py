@@ -1,0 +1,60 @@
+"""The environments list of pane 1: each file with its badges (git, permissions, parse, keys)."""
+
+from __future__ import annotations
+
+from relay_tui.core.masking import safe_text
+from relay_tui.ui.session import TEMPLATE, Session
+from relay_tui.ui.widgets.grid import Row
+
+BADGES = {
+    "git-tracked": "TRACKED-BY-GIT",
+    "git-not-ignored": "NOT-IGNORED",
+    "insecure-permissions": "loose-perms",
+    "parse-error": "parse-error",
+    "swallowed-keys": "parse-error",
+    "unreadable-file": "unreadable",
+}
+
+
+def badges_for(session: Session, name: str) -> tuple[list[str], str]:
+    """(badges, worst style) of one environment from the last findings and its state."""
+    state = session.state(name)
+    badges: list[str] = []
+    style = "ok"
+    if state.env.protected and name != TEMPLATE:
+        badges.append("protected")
+    if state.file is None:
+        badges.append("no file" if not state.env.file.exists() else "unreadable")
+        style = "warning"
+    findings = [f for f in (session.report.findings if session.report else []) if f.env == name]
+    missing = sum(1 for f in findings if f.code == "missing-required")
+    for finding in findings:
+        badge = BADGES.get(finding.code)
+        if badge and badge not in badges:
+            badges.append(badge)
+    if missing:
+        badges.append(f"missing {missing}")
+    if any(f.severity == "error" for f in findings):
+        style = "error"
+    elif findings and style == "ok":
+        style = "warning"
+    if state.dirty:
+        badges.append("UNSAVED")
+    if session.report is None:
+        badges.append("checking…")
+    return badges, style
+
+
+def env_rows(session: Session) -> list[Row]:
+    """One row per environment (and the template), badges in the last column."""
+    rows = []
+    for name in session.env_names():
+        state = session.state(name)
+        badges, style = badges_for(session, name)
+        file_name = safe_text(state.env.file.name)
+        marker = "▶ " if name == session.active else "  "
+        rows.append(
+            Row(name, (marker + safe_text(name), file_name, " ".join(badges) or "ok"),
+                ("accent" if name == session.active else "", "dim", style))
+        )  # fmt: skip
+    return rows

@@ -1,0 +1,178 @@
+"""What the workbench holds open: the project, each environment's file and unsaved edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
+from relay_tui.core.findings import Finding, Report
+from relay_tui.core.masking import mask, safe_text
+from relay_tui.core.project import Environment, Project, load_project
+from relay_tui.core.specs import spec_for
+from relay_tui.errors import ConflictError, RelayError
+from relay_tui.ui.widgets.grid import Row
+
+TEMPLATE = "template"
+
+
+@dataclass
+class EnvState:
+    """One environment as the workbench sees it: its parsed file, or why it could not be read."""
+
+    env: Environment
+    file: EnvFile | None = None
+    error: str | None = None
+    pending: dict[str, str | None] = field(default_factory=dict)  # key -> new value / None: delete
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.pending)
+
+
+class Session:
+    """The open project; every read and write goes through the headless core."""
+
+    def __init__(self, project: Project, *, read_only: bool = False, env: str | None = None):
+        self.project = project
+        self.read_only = read_only
+        self.states: dict[str, EnvState] = {}
+        self.report: Report | None = None
+        names = self.env_names()
+        self.active = env if env is not None else (names[0] if names else TEMPLATE)
+        if env is not None:
+            project.environment(env)  # an unknown name fails here, with the known ones listed
+
+    @classmethod
+    def open(cls, root: Path, *, read_only: bool = False, env: str | None = None) -> Session:
+        """Load the project at `root`."""
+        return cls(load_project(root), read_only=read_only, env=env)
+
+    # ----- environments --------------------------------------------------------------------
+    def env_names(self) -> list[str]:
+        """Environments, plus the template as a read-only pseudo-environment."""
+        names = list(self.project.environments)
+        if self.project.template_path is not None:
+            names.append(TEMPLATE)
+        return names
+
+    def state(self, name: str) -> EnvState:
+        """The loaded state of `name` (read on first use)."""
+        found = self.states.get(name)
+        if found is None:
+            found = self._load(name)
+            self.states[name] = found
+        return found
+
+    def _load(self, name: str) -> EnvState:
+        if name == TEMPLATE:
+            path = self.project.template_path
+            env = Environment(TEMPLATE, path or Path(".env.example"), protected=True)
+        else:
+            env = self.project.environment(name)
+        state = EnvState(env)
+        if not env.file.exists():
+            state.error = f"{env.file.name} does not exist yet"
+            return state
+        try:
+            state.file = EnvFile.load(env.file)
+        except RelayError as exc:
+            state.error = exc.message
+        return state
+
+    def reload(self, name: str) -> EnvState:
+        """Read `name` again from disk, dropping unsaved edits."""
+        self.states.pop(name, None)
+        return self.state(name)
+
+    def values(self, name: str) -> dict[str, str | None]:
+        """The values of `name` as they would be saved (pending edits applied)."""
+        state = self.state(name)
+        values = dict(state.file.values()) if state.file else {}
+        for key, value in state.pending.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        return values
+
+    # ----- rows ----------------------------------------------------------------------------
+    def key_rows(self, name: str) -> list[Row]:
+        """One row per key: key, masked value, kind, status (findings for this key)."""
+        specs = self.project.specs
+        by_key = self.findings_by_key(name)
+        state = self.state(name)
+        rows = []
+        for key, value in self.values(name).items():
+            spec = spec_for(specs, key)
+            status, style = "ok", "ok"
+            if key in state.pending:
+                status, style = "edited, not saved", "accent"
+            elif by_key.get(key):
+                worst = by_key[key][0]
+                status, style = f"{worst.code}", worst.severity
+            shown = safe_text(key)
+            rows.append(
+                Row(key, (shown, mask(value), spec.kind, status), ("", "masked", "dim", style))
+            )
+        return rows
+
+    def findings_by_key(self, name: str) -> dict[str, list[Finding]]:
+        """Findings of the last validation for environment `name`, worst first, by key."""
+        grouped: dict[str, list[Finding]] = {}
+        for finding in self.report.findings if self.report else []:
+            if finding.env == name and finding.key:
+                grouped.setdefault(finding.key, []).append(finding)
+        return grouped
+
+    # ----- editing -------------------------------------------------------------------------
+    def policy(self, confirmed: bool = False) -> WritePolicy:
+        """The write policy of this session; `confirmed` is a protected env's confirmation."""
+        return WritePolicy(yes=confirmed, read_only=self.read_only)
+
+    def writable(self, name: str) -> bool:
+        """Whether `name` may be edited at all in this session (template and --read-only: no)."""
+        return name != TEMPLATE and not self.read_only
+
+    def stage(self, name: str, key: str, value: str | None) -> None:
+        """Record an edit (None deletes) to save later; refused when the session is read-only."""
+        state = self.state(name)
+        if name == TEMPLATE:
+            raise ConflictError("the template is shown read-only; edit it in your editor")
+        check_allowed(state.env, WritePolicy(yes=True, read_only=self.read_only))
+        state.pending[key] = value
+
+    def save(self, name: str, confirmed: bool = False) -> list[str]:
+        """Write the pending edits through the safe writer; returns the keys written.
+
+        A file changed on disk since it was read raises ConflictError and keeps the edits.
+        """
+        state = self.state(name)
+        policy = self.policy(confirmed)
+        check_allowed(state.env, policy)
+        envfile = _copy(state.file) if state.file else EnvFile.parse("", state.env.file)
+        for key, value in state.pending.items():
+            if value is None:
+                if key in envfile.index:
+                    envfile.unset(key)
+            else:
+                envfile.set(key, value)
+        save_env(envfile, state.env, policy)  # on failure the state (and its edits) is untouched
+        written = sorted(state.pending)
+        self.states[name] = self._load(name)
+        return written
+
+    def rebase(self, name: str) -> EnvState:
+        """Resolve a conflict: read the file as it is now and re-apply the unsaved edits."""
+        pending = self.state(name).pending
+        fresh = self.reload(name)
+        fresh.pending = dict(pending)
+        return fresh
+
+
+def _copy(envfile: EnvFile) -> EnvFile:
+    """An independent model of the same text, stamped as the version that was read."""
+    copy = EnvFile.parse(envfile.render(), envfile.path)
+    copy.bom, copy.stamp = envfile.bom, envfile.stamp
+    return copy
