@@ -118,13 +118,13 @@ class RelayApp(App[int]):
         session = self.session
         env = session.state(session.active).env
         parts = [
-            f"relay-tui · {session.project.name}",
+            f"{session.project.name}",
             f"env: {session.active}" + _env_note(session.active, env.protected),
             f"vault: {self.vault_label}",
-            f"[{self.active_pane.TITLE}]",
+            self.active_pane.TITLE,
         ]
         if session.read_only:
-            parts.append("READ-ONLY")
+            parts.insert(0, "READ-ONLY")
         header = self.query_one("#header", Static)
         header.update(plain(" │ ".join(parts)))
         header.set_class(session.read_only, "read-only")

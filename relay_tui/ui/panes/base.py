@@ -46,7 +46,7 @@ class Pane(Vertical):
     def focus_default(self) -> None:
         """Focus the pane's main widget (its first focusable one)."""
         for widget in self.query("*"):
-            if widget.focusable:
+            if widget.focusable and widget.display and widget.parent is not None:
                 widget.focus()
                 return
 

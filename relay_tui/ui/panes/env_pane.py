@@ -111,13 +111,19 @@ class EnvPane(Pane):
         state = self.session.state(self.session.active)
         if row is None:
             text = state.error or "no keys: press a to add one"
+        elif self.revealed == row.key:
+            value = self.session.values(self.session.active).get(row.key)
+            text = f"{row.key} (revealed, hidden again in {REVEAL_SECONDS:.0f} s or on leaving)"
+            text += "\n" + ("(no value)" if value is None else value)
         else:
             spec = spec_for(self.session.project.specs, row.key)
             parts = [row.key, spec.kind, "required" if spec.required else "optional"]
             findings = self.session.findings_by_key(self.session.active).get(row.key, [])
             first = findings[0].message if findings else (spec.help or "")
             text = " · ".join(parts) + ("\n" + first if first else "")
-        detail.update(Text("\n").join(plain(line) for line in text.split("\n")))
+        head, _, rest = text.partition("\n")
+        lines = [plain(head)] + ([plain(rest, "bold")] if rest else [])
+        detail.update(Text("\n").join(lines))
 
     # ----- events --------------------------------------------------------------------------
     def on_grid_highlighted(self, event: Grid.Highlighted) -> None:
@@ -180,6 +186,7 @@ class EnvPane(Pane):
         self.revealed = key
         self.keys.show_instead(key, 1, "(no value)" if value is None else value)
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
+        self._detail()
 
     def hide_value(self) -> None:
         if self.reveal_timer is not None:
@@ -188,6 +195,8 @@ class EnvPane(Pane):
         if self.revealed is not None:
             self.keys.clear_override(self.revealed)
             self.revealed = None
+            if self.is_mounted:
+                self._detail()
 
     def action_copy(self) -> None:
         key = self._current_key()
