@@ -28,11 +28,21 @@ def scrub_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -
 
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the workbench on --project with --env / --read-only / --theme."""
-    removed = scrub_environment()
-    from relay_tui.ui.app import RelayApp
+    import sys
+
     from relay_tui.ui.session import Session
 
     session = Session.open(Path(args.project), read_only=args.read_only, env=args.ui_env)
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        from relay_tui.errors import UsageError
+
+        raise UsageError(
+            "the workbench needs a terminal",
+            hint="use the subcommands in scripts and CI: relay-tui status, validate, ...",
+        )
+    removed = scrub_environment()
+    from relay_tui.ui.app import RelayApp
+
     notes = ["ignored for safety: " + ", ".join(removed)] if removed else []
     app = RelayApp(session, theme=args.theme, notes=notes)
     app.run()

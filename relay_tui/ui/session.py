@@ -11,7 +11,7 @@ from relay_tui.core.findings import Finding, Report
 from relay_tui.core.masking import mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
 from relay_tui.core.specs import spec_for
-from relay_tui.errors import ConflictError, RelayError
+from relay_tui.errors import ConflictError, RelayError, UsageError
 from relay_tui.ui.widgets.grid import Row
 
 TEMPLATE = "template"
@@ -41,8 +41,11 @@ class Session:
         self.report: Report | None = None
         names = self.env_names()
         self.active = env if env is not None else (names[0] if names else TEMPLATE)
-        if env is not None:
-            project.environment(env)  # an unknown name fails here, with the known ones listed
+        if env is not None and env not in names:
+            raise UsageError(
+                f"no environment {safe_text(env)!r} in {project.root.name}",
+                hint="known: " + (", ".join(names) or "none (create .env first)"),
+            )
 
     @classmethod
     def open(cls, root: Path, *, read_only: bool = False, env: str | None = None) -> Session:

@@ -293,3 +293,18 @@ def test_internal_errors_show_no_values(monkeypatch: pytest.MonkeyPatch, capsys)
     assert cli_module.main(["status"]) == 70
     err = capsys.readouterr().err
     assert "hunter2" not in err and "ValueError" in err and "Traceback" not in err
+
+
+class TestWorkbenchEntry:
+    def test_no_command_without_a_terminal_prints_the_overview(self, cli: RunCli) -> None:
+        result = cli()
+        assert result.returncode in (0, 1) and "template" in result.stdout
+
+    def test_unknown_env_fails_before_the_screen_opens(self, cli: RunCli) -> None:
+        result = cli("ui", "--env", "nope")
+        assert result.returncode == 2
+        assert "nope" in result.stderr and "\x1b[?1049h" not in result.stdout + result.stderr
+
+    def test_ui_without_a_terminal_says_so(self, cli: RunCli) -> None:
+        result = cli("ui")
+        assert result.returncode == 2 and "needs a terminal" in result.stderr
