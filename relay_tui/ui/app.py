@@ -115,6 +115,9 @@ class RelayApp(App[int]):
         return list(self.query(Pane))
 
     def update_header(self) -> None:
+        found = self.query("#header")
+        if not found or not self.query("#panes"):  # before compose or while shutting down
+            return
         session = self.session
         env = session.state(session.active).env
         parts = [
@@ -125,7 +128,7 @@ class RelayApp(App[int]):
         ]
         if session.read_only:
             parts.insert(0, "READ-ONLY")
-        header = self.query_one("#header", Static)
+        header = found.first(Static)
         header.update(plain(" │ ".join(parts)))
         header.set_class(session.read_only, "read-only")
 

@@ -182,7 +182,7 @@ class Grid(ScrollView, can_focus=True):
         return [c.width or share for c in self.columns]
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         if not self.columns:
             return Strip.blank(width)
         widths = self._widths(width)
