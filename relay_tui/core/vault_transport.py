@@ -7,6 +7,7 @@ to another host), keeps connect and read timeouts short, and retries 429 and 5xx
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json as jsonlib
 import random
@@ -14,6 +15,7 @@ import socket
 import ssl
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -76,6 +78,15 @@ class Response:
         return jsonlib.loads(self.content)
 
 
+_SESSIONS: weakref.WeakSet[FastSession] = weakref.WeakSet()
+
+
+def abort_all() -> None:
+    """Cut every open Vault connection of this process (the workbench calls it when quitting)."""
+    for session in list(_SESSIONS):
+        session.abort()
+
+
 class FastSession:
     """Duck-typed requests.Session: `request(method, url, ...)` over one kept-alive connection."""
 
@@ -95,6 +106,10 @@ class FastSession:
         self.proxies: dict[str, str] = {}
         self._local = threading.local()
         self._context: ssl.SSLContext | None = None
+        self._open_connections: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
+        self.aborted = False
+        _SESSIONS.add(self)
 
     def request(
         self,
@@ -134,6 +149,17 @@ class FastSession:
             if retry_after and retry_after.isdigit():
                 delay = min(float(retry_after), 5.0)
             time.sleep(delay)
+
+    def abort(self) -> None:
+        """From any thread: cut every open connection, so a call stuck on a server returns now."""
+        with self._lock:
+            self.aborted = True
+            connections = list(self._open_connections)
+        for connection in connections:
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -186,6 +212,8 @@ class FastSession:
         raise TransportError("network", "the server closed the connection")
 
     def _connection(self, scheme: str, netloc: str, fresh: bool) -> http.client.HTTPConnection:
+        if self.aborted:
+            raise TransportError("network", "the connection was closed (relay-tui is stopping)")
         local = self._local
         key = (scheme, netloc)
         connection: http.client.HTTPConnection | None = getattr(local, "connection", None)
@@ -195,6 +223,9 @@ class FastSession:
         if connection is None:
             connection = self._open(scheme, netloc)
             local.connection, local.key = connection, key
+            with self._lock:
+                self._open_connections = {c for c in self._open_connections if c.sock}
+                self._open_connections.add(connection)
         return connection
 
     def _open(self, scheme: str, netloc: str) -> http.client.HTTPConnection:

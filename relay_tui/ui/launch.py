@@ -45,5 +45,10 @@ def run_workbench(args: argparse.Namespace) -> int:
 
     notes = ["ignored for safety: " + ", ".join(removed)] if removed else []
     app = RelayApp(session, theme=args.theme, notes=notes)
-    app.run()
+    try:
+        app.run()
+    finally:
+        from relay_tui.core.vault_transport import abort_all
+
+        abort_all()  # a call stuck on a silent server must not hold the exit for its timeout
     return app.return_code or 0

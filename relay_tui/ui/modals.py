@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -39,7 +40,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(plain(self.question), classes="question")
+            lines = [plain(line) for line in self.question.split("\n")]
+            yield Static(Text("\n").join(lines), classes="question")
             if self.type_to_confirm:
                 yield Label(plain(f"type {self.type_to_confirm} to confirm:"))
                 yield Input(id="typed", placeholder=self.type_to_confirm)

@@ -257,3 +257,26 @@ def test_unknown_mount_and_sealed_status_say_where(bao) -> None:
         read = relay(bao, "vault", "get", "secret/tok/x")
     assert status.returncode == 0 and "sealed          YES" in status.stdout
     assert read.returncode == 3 and "is sealed" in read.stderr and "unseal" in read.stderr
+
+
+def test_abort_all_frees_a_call_stuck_on_a_silent_server(hung_server: str) -> None:
+    """Quitting the workbench must not wait out the read timeout of a hung Vault call."""
+    from relay_tui.core.vault_transport import abort_all
+
+    store = store_for(hung_server, "t", BAO_CLIENT_TIMEOUT="30")
+    failures: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            store.read("secret/x")
+        except BaseException as exc:
+            failures.append(exc)
+
+    worker = threading.Thread(target=call)
+    started = time.monotonic()
+    worker.start()
+    time.sleep(0.5)
+    abort_all()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.monotonic() - started < 3
+    assert failures and isinstance(failures[0], BackendError)
