@@ -34,6 +34,10 @@ def badges_for(session: Session, name: str) -> tuple[list[str], str]:
             badges.append(badge)
     if missing:
         badges.append(f"missing {missing}")
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    if errors or warnings:
+        badges.append(f"{errors} err {warnings} warn")
     if any(f.severity == "error" for f in findings):
         style = "error"
     elif findings and style == "ok":

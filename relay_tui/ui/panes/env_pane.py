@@ -24,7 +24,7 @@ from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 REVEAL_SECONDS = 20.0
-KEY_COLUMNS = [Column("KEY", 0), Column("VALUE", 10), Column("KIND", 9), Column("STATUS", 0)]
+KEY_COLUMNS = [Column("KEY", 0), Column("VALUE", 10), Column("KIND", 11), Column("STATUS", 0)]
 MATRIX_STYLE = {"set": "ok", "missing": "error", "empty": "warning", "placeholder": "warning",
                 "default": "error", "reused": "error"}  # fmt: skip
 
@@ -37,11 +37,11 @@ class EnvPane(Pane):
         Binding("r", "reveal", "Reveal"),
         Binding("e", "edit", "Edit"),
         Binding("g", "generate", "Generate"),
-        Binding("a", "add", "Add"),
-        Binding("d", "delete", "Delete"),
+        Binding("a", "add", "Add", show=False),
+        Binding("d", "delete", "Delete", show=False),
         Binding("s,ctrl+s", "save", "Save"),
-        Binding("t", "diff_template", "Diff template"),
-        Binding("D", "diff_env", "Diff env"),
+        Binding("t", "diff_template", "Diff template", show=False),
+        Binding("D", "diff_env", "Diff env", show=False),
         Binding("m", "matrix", "Matrix"),
         Binding("slash", "filter", "Filter"),
         Binding("R", "reload", "Reload", show=False),

@@ -19,6 +19,7 @@ from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 SEVERITY_CYCLE = ("all", "error", "warning", "info")
+SEV_LABEL = {"error": "ERR", "warning": "warn", "info": "info"}
 COLUMNS = [Column("SEV", 4), Column("CODE", 18), Column("ENV", 11), Column("KEY", 16),
            Column("MESSAGE", 0)]  # fmt: skip
 GENERATE_FIXES = {"missing-required", "empty-value", "weak-secret", "placeholder-value",

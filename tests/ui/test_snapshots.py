@@ -1,0 +1,44 @@
+"""SVG snapshots of each pane at 80x24 and 120x40, and of the Env files pane in each theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relay_tui.ui.app import RelayApp
+from relay_tui.ui.session import Session
+
+PANES = {"env": "1", "generate": "2", "validate": "3", "vault": "4"}
+SIZES = [(80, 24), (120, 40)]
+THEMES = ["relay-dark", "relay-light", "relay-ansi"]
+
+
+async def settle(pilot) -> None:
+    """Wait for the validation worker so the picture does not depend on timing."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("pane", list(PANES))
+def test_pane(snap_compare, workbench_project: Path, pane: str, size: tuple[int, int]) -> None:
+    app = RelayApp(Session.open(workbench_project))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(PANES[pane])
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme(snap_compare, workbench_project: Path, theme: str) -> None:
+    app = RelayApp(Session.open(workbench_project), theme=theme)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_read_only_badge(snap_compare, workbench_project: Path) -> None:
+    app = RelayApp(Session.open(workbench_project, read_only=True, env="production"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
