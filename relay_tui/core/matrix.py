@@ -54,6 +54,8 @@ def _state(project: Project, key: str, value: str | None) -> str:
     if value is None or value == "":
         return "empty"
     spec = spec_for(project.specs, key)
+    if not spec.is_secret:
+        return "set"  # like validate: only secrets can be placeholders or known defaults
     if spec.kind == "url":
         value = url_password(value) or ""
         if not value:
