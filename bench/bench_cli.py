@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from make_env import write_project
-from timing import RESULTS, Row, print_table, save
+from timing import RESULTS, Row, ensure_bytecode, print_table, save
 
 QUICK = "--quick" in sys.argv
 REPO = Path(__file__).resolve().parent.parent
@@ -118,6 +118,7 @@ def headless_commands(plain: Path, repo: Path) -> dict[str, list[str]]:
 
 
 def main() -> None:
+    ensure_bytecode()
     RESULTS.mkdir(exist_ok=True)
     runs, rounds = (10, 2) if QUICK else (20, 5)
     with tempfile.TemporaryDirectory(prefix="relay-bench-cli-") as tmp:

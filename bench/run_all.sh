@@ -10,3 +10,5 @@ echo "relay_tui sources: sha256 $(find relay_tui -name '*.py' | sort | xargs cat
 $PY bench/bench_envfile.py "$@"
 $PY bench/bench_generate.py "$@"
 $PY bench/bench_cli.py "$@"
+$PY bench/bench_vault.py "$@"   # starts and stops its own OpenBao dev server
+$PY bench/bench_tui.py "$@"   # needs tmux; the workbench vs a bare Textual DataTable app

@@ -11,6 +11,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def ensure_bytecode() -> None:
+    """Compile relay_tui's .pyc files, as an installed package has them.
+
+    With PYTHONDONTWRITEBYTECODE set (some CI images do), every process would otherwise compile
+    relay_tui's sources again while hvac and textual load from their installed .pyc files.
+    """
+    import compileall
+
+    compileall.compile_dir(REPO / "relay_tui", quiet=1)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from relay_tui import __version__
 from relay_tui.commands.vault_args import add_parser as add_vault_parser
@@ -15,8 +17,22 @@ EPILOG = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, every subcommand with its options."""
+COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
+            "ui", "vault")  # fmt: skip
+_TAKES_VALUE = {"--project", "--env", "--theme"}
+
+
+class _ParseFailed(Exception):
+    """A partial parser (one subcommand) did not accept the arguments."""
+
+
+class _PartialParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _ParseFailed(message)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `only`, just that subcommand (building all of them costs ms)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--project",
@@ -27,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--read-only", action="store_true", default=argparse.SUPPRESS, help="refuse every write"
     )
-    parser = argparse.ArgumentParser(
+    parser = (_PartialParser if only else argparse.ArgumentParser)(
         prog="relay-tui",
         description="A terminal workbench for .env files, generated secrets, validation and Vault.",
         epilog=EPILOG,
@@ -39,86 +55,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="workbench: colour theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
-    gen.add_argument(
-        "kind", nargs="?", default="token", help="a kind (default: token); see the README"
-    )
-    gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
-    gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
-    gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")
-    gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
-    gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
-    gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
-    gen.add_argument(
-        "--generate-env", action="store_true", help="fill every generatable key of the template"
-    )
-    gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
-    gen.add_argument("--template", metavar="F", help="template (default: the project's)")
-    gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
-    gen.add_argument("--force", action="store_true", help="replace an existing output file")
-    gen.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+    if only in (None, "generate"):
+        _add_generate(sub, common)
+    if only in (None, "validate"):
+        _add_validate(sub, common)
+    if only in (None, "diff"):
+        _add_diff(sub, common)
+    if only in (None, "get"):
+        _add_get(sub, common)
+    if only in (None, "set"):
+        _add_set(sub, common)
+    if only in (None, "unset"):
+        _add_unset(sub, common)
+    if only in (None, "export"):
+        _add_export(sub, common)
+    if only in (None, "run"):
+        _add_run(sub, common)
+    if only in (None, "status"):
+        sub.add_parser("status", parents=[common], help="the project at a glance")
+    if only in (None, "ui"):
+        _add_ui(sub, common)
+    if only in (None, "vault"):
+        add_vault_parser(sub, common)
+    return parser
 
-    val = sub.add_parser("validate", parents=[common], help="run the rules; exit 1 on errors")
-    val.add_argument("--env", action="append", metavar="NAME", help="only this env (repeatable)")
-    val.add_argument("--all", action="store_true", help="every environment (the default)")
-    val.add_argument("--json", action="store_true", help="machine-readable output")
-    val.add_argument("--no-git", action="store_true", help="skip the git checks")
 
-    diff = sub.add_parser("diff", parents=[common], help="compare two environments' keys")
-    diff.add_argument("env_a", metavar="ENV_A")
-    diff.add_argument("env_b", metavar="ENV_B")
-    diff.add_argument("--json", action="store_true")
-
-    get = sub.add_parser("get", parents=[common], help="print one raw value (for pipes)")
-    get.add_argument("key", metavar="KEY")
-    get.add_argument("--env", required=True, metavar="NAME")
-    get.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
-
-    put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
-    put.add_argument("key", metavar="KEY")
-    put.add_argument("--env", required=True, metavar="NAME")
-    put.add_argument(
-        "--generate",
-        nargs="?",
-        const="",
-        metavar="KIND",
-        help="generate the value (default: the key's kind)",
-    )
-    put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
-    put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
-
-    unset = sub.add_parser("unset", parents=[common], help="remove one key")
-    unset.add_argument("key", metavar="KEY")
-    unset.add_argument("--env", required=True, metavar="NAME")
-    unset.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to remove")
-    unset.add_argument("--yes", action="store_true", help="confirm writing a protected env")
-
-    exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
-    exp.add_argument("--env", required=True, metavar="NAME")
-    exp.add_argument(
-        "--format",
-        required=True,
-        choices=("shell", "json", "dotenv", "k8s-secret", "external-secret"),
-    )
-    exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
-
-    run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")
-    run.add_argument("--env", required=True, metavar="NAME")
-    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
-
-    sub.add_parser("status", parents=[common], help="the project at a glance")
+def _add_ui(sub: Any, common: argparse.ArgumentParser) -> None:
     ui = sub.add_parser("ui", parents=[common], help="open the workbench (default on a terminal)")
     ui.add_argument("--env", dest="ui_env", metavar="NAME", default=argparse.SUPPRESS)
     ui.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS)
-    add_vault_parser(sub, common)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises for expected failures)."""
     _harden_process()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     # Shared options may come before or after the subcommand; defaults are filled in here
     # because argparse's set_defaults would leak into the parent parser's shared actions.
     args.project = getattr(args, "project", ".")
@@ -182,3 +153,111 @@ def _interactive() -> bool:
     import sys
 
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _add_generate(sub: Any, common: argparse.ArgumentParser) -> None:
+    gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
+    gen.add_argument(
+        "kind", nargs="?", default="token", help="a kind (default: token); see the README"
+    )
+    gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
+    gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
+    gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")
+    gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
+    gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
+    gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
+    gen.add_argument(
+        "--generate-env", action="store_true", help="fill every generatable key of the template"
+    )
+    gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
+    gen.add_argument("--template", metavar="F", help="template (default: the project's)")
+    gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
+    gen.add_argument("--force", action="store_true", help="replace an existing output file")
+    gen.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+
+def _add_validate(sub: Any, common: argparse.ArgumentParser) -> None:
+    val = sub.add_parser("validate", parents=[common], help="run the rules; exit 1 on errors")
+    val.add_argument("--env", action="append", metavar="NAME", help="only this env (repeatable)")
+    val.add_argument("--all", action="store_true", help="every environment (the default)")
+    val.add_argument("--json", action="store_true", help="machine-readable output")
+    val.add_argument("--no-git", action="store_true", help="skip the git checks")
+
+
+def _add_diff(sub: Any, common: argparse.ArgumentParser) -> None:
+    diff = sub.add_parser("diff", parents=[common], help="compare two environments' keys")
+    diff.add_argument("env_a", metavar="ENV_A")
+    diff.add_argument("env_b", metavar="ENV_B")
+    diff.add_argument("--json", action="store_true")
+
+
+def _add_get(sub: Any, common: argparse.ArgumentParser) -> None:
+    get = sub.add_parser("get", parents=[common], help="print one raw value (for pipes)")
+    get.add_argument("key", metavar="KEY")
+    get.add_argument("--env", required=True, metavar="NAME")
+    get.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+
+def _add_set(sub: Any, common: argparse.ArgumentParser) -> None:
+    put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
+    put.add_argument("key", metavar="KEY")
+    put.add_argument("--env", required=True, metavar="NAME")
+    put.add_argument(
+        "--generate",
+        nargs="?",
+        const="",
+        metavar="KIND",
+        help="generate the value (default: the key's kind)",
+    )
+    put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
+    put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+
+def _add_unset(sub: Any, common: argparse.ArgumentParser) -> None:
+    unset = sub.add_parser("unset", parents=[common], help="remove one key")
+    unset.add_argument("key", metavar="KEY")
+    unset.add_argument("--env", required=True, metavar="NAME")
+    unset.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to remove")
+    unset.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+
+def _add_export(sub: Any, common: argparse.ArgumentParser) -> None:
+    exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
+    exp.add_argument("--env", required=True, metavar="NAME")
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=("shell", "json", "dotenv", "k8s-secret", "external-secret"),
+    )
+    exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+
+def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
+    run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")
+    run.add_argument("--env", required=True, metavar="NAME")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse with only the subcommand named in argv; on any doubt, with the whole parser."""
+    command = _command_in(argv)
+    if command is not None:
+        try:
+            return build_parser(command).parse_args(argv)
+        except _ParseFailed:
+            pass  # the whole parser prints the usual error and usage
+    return build_parser().parse_args(argv)
+
+
+def _command_in(argv: list[str]) -> str | None:
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif token in ("-h", "--help", "--version"):
+            return None
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ def run_vault(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> VaultStore:
-    from relay_tui.core.vault_sync import settings_for
+    from relay_tui.core.vault_config import settings_for
 
     settings = settings_for(project_from(args), None, getattr(args, "vault_addr", None))
     if not settings.tls.verify:
@@ -130,7 +129,7 @@ def _history(args: argparse.Namespace) -> int:
     store = _store(args)
     versions = store.history(args.path)
     if args.json:
-        out(json.dumps([asdict(v) for v in versions], ensure_ascii=True))
+        out(json.dumps([v._asdict() for v in versions], ensure_ascii=True))
         return 0
     rows = [
         [

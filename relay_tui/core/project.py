@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from relay_tui.core.envfile import EnvFile
 from relay_tui.core.masking import safe_text
-from relay_tui.core.specs import SecretSpec, build_specs
 from relay_tui.errors import ConfigurationError, UsageError
+
+if TYPE_CHECKING:  # loaded when first used: `vault get` needs relay.toml, not the .env parser
+    from relay_tui.core.envfile import EnvFile
+    from relay_tui.core.specs import SecretSpec
 
 CONFIG_NAME = "relay.toml"
 TEMPLATE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
@@ -59,11 +61,15 @@ class Project:
     @cached_property
     def template(self) -> EnvFile | None:
         """The parsed template, or None when the project has none."""
+        from relay_tui.core.envfile import EnvFile
+
         return EnvFile.load(self.template_path) if self.template_path else None
 
     @cached_property
     def specs(self) -> dict[str, SecretSpec]:
         """What each key is, from relay.toml, the template's comments and names."""
+        from relay_tui.core.specs import build_specs
+
         return build_specs(self.template, self.config.get("secrets", {}))
 
     def environment(self, name: str) -> Environment:

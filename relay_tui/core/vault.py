@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from relay_tui.core import vault_tokens
@@ -17,8 +16,7 @@ from relay_tui.errors import BackendError, ConflictError, UsageError
 _BAD_PATH = re.compile(r"[?#%\x00-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """A secret's place: its mount, its path inside the mount, and the mount's KV version."""
 
     mount: str
@@ -37,8 +35,7 @@ class Location:
         return f"/v1/{quote(self.mount, safe='/')}/{kind}/{quoted}"
 
 
-@dataclass(frozen=True, slots=True)
-class Secret:
+class Secret(NamedTuple):
     """What a path holds: its fields, and for KV v2 the version read."""
 
     location: Location
@@ -46,8 +43,7 @@ class Secret:
     version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class VersionInfo:
+class VersionInfo(NamedTuple):
     """One KV v2 version: when it was written, deleted or destroyed."""
 
     version: int
@@ -56,18 +52,14 @@ class VersionInfo:
     destroyed: bool = False
 
 
-@dataclass
 class VaultStore:
     """A connection to one Vault/OpenBao server and namespace."""
 
-    settings: VaultSettings
-    session: FastSession = field(init=False)
-    _mounts: dict[str, tuple[str, int]] = field(default_factory=dict, init=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, settings: VaultSettings) -> None:
         import hvac
 
-        s = self.settings
+        self.settings = s = settings
+        self._mounts: dict[str, tuple[str, int]] = {}
         self.session = FastSession(s.tls, s.connect_timeout, s.read_timeout, s.max_retries)
         # token="" (never None): hvac would otherwise read VAULT_TOKEN or ~/.vault-token itself.
         self.client = hvac.Client(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from relay_tui.core.vault_transport import TlsSettings
 from relay_tui.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from relay_tui.core.project import Environment, Project
 
 DEFAULT_ADDR = "https://127.0.0.1:8200"
 CONNECT_TIMEOUT = 3.0
@@ -17,13 +20,12 @@ _TRUE = {"1", "t", "true", "yes", "y", "on"}
 _FALSE = {"0", "f", "false", "no", "n", "off", ""}
 
 
-@dataclass(frozen=True)
-class VaultSettings:
+class VaultSettings(NamedTuple):
     """A resolved connection, with where each part came from (shown by `vault status`)."""
 
     addr: str
     addr_source: str
-    token: str | None = field(repr=False)
+    token: str | None
     token_source: str
     namespace: str | None
     mount: str
@@ -46,6 +48,9 @@ class VaultSettings:
     def where(self) -> str:
         """Address and namespace, as every message names them."""
         return f"{self.addr} (namespace: {self.namespace or 'root'})"
+
+    def __repr__(self) -> str:  # the token never reaches a repr, a log line or a traceback
+        return f"VaultSettings(addr={self.addr!r}, token_source={self.token_source!r}, ...)"
 
 
 def parse_bool(name: str, value: str) -> bool:
@@ -143,3 +148,15 @@ def _count(name: str, text: str) -> int:
     if not text.strip().isdigit() or int(text) > 10:
         raise ConfigurationError(f"{name}={text!r} must be a whole number from 0 to 10")
     return int(text)
+
+
+def settings_for(
+    project: Project, env: Environment | None, cli_addr: str | None = None
+) -> VaultSettings:
+    """Connection settings: `env`'s own address and mount when relay.toml names them."""
+    vault_table = project.config.get("vault", {})
+    return resolve(
+        cli_addr=cli_addr,
+        config_addr=(env and env.vault_addr) or vault_table.get("addr"),
+        config_mount=(env and env.vault_mount) or vault_table.get("mount"),
+    )

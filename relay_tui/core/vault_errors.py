@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relay_tui.core.masking import safe_text
 from relay_tui.core.vault_tokens import why_rejected
@@ -28,8 +27,7 @@ _STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class VaultFailure:
+class VaultFailure(NamedTuple):
     """An HTTP error answer from the server: its status, its error strings and its body."""
 
     status: int

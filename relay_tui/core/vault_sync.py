@@ -11,8 +11,10 @@ from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
 from relay_tui.core.project import Environment, Project
 from relay_tui.core.specs import spec_for
 from relay_tui.core.vault import Location, VaultStore
-from relay_tui.core.vault_config import VaultSettings, resolve
+from relay_tui.core.vault_config import VaultSettings, settings_for
 from relay_tui.errors import ConfigurationError, UsageError
+
+__all__ = ["Plan", "apply_pull", "apply_push", "make_plan", "settings_for", "vault_path_of"]
 
 
 @dataclass
@@ -34,18 +36,6 @@ class Plan:
     @property
     def in_sync(self) -> bool:
         return not (self.only_local or self.only_vault or self.changed)
-
-
-def settings_for(
-    project: Project, env: Environment | None, cli_addr: str | None = None
-) -> VaultSettings:
-    """Connection settings: `env`'s own address and mount when relay.toml names them."""
-    vault_table = project.config.get("vault", {})
-    return resolve(
-        cli_addr=cli_addr,
-        config_addr=(env and env.vault_addr) or vault_table.get("addr"),
-        config_mount=(env and env.vault_mount) or vault_table.get("mount"),
-    )
 
 
 def vault_path_of(project: Project, env: Environment, settings: VaultSettings) -> str:

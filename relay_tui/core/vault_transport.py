@@ -16,9 +16,8 @@ import ssl
 import threading
 import time
 import weakref
-from dataclasses import dataclass
 from email.message import Message
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 RETRY_STATUSES = frozenset({429, 500, 502, 504})
@@ -33,8 +32,7 @@ class TransportError(Exception):
         self.detail = detail
 
 
-@dataclass(frozen=True, slots=True)
-class TlsSettings:
+class TlsSettings(NamedTuple):
     """How to verify the server and what to present to it."""
 
     verify: bool = True
