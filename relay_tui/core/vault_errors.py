@@ -91,6 +91,12 @@ def explain(store: VaultStore, exc: TransportError | VaultFailure, action: str) 
             f"{where} refused the request as too large; could not {action}",
             hint="a KV write is limited to 32 MiB in all; store large files elsewhere",
         )
+    if exc.mentions("complexity") or exc.mentions("maximum number of strings"):
+        return BackendError(
+            f"{where} refused the request as too complex ({exc.first}); could not {action}",
+            hint="OpenBao limits one request to 1,000 JSON strings (keys and values) by default: "
+            "split the environment over several paths, or raise max_request_json_strings",
+        )
     if status == 400:
         return BackendError(f"{where} refused to {action}: {exc.first}")
     return BackendError(f"{where} failed to {action} (HTTP {status or '?'}: {exc.first})")

@@ -280,3 +280,10 @@ def test_abort_all_frees_a_call_stuck_on_a_silent_server(hung_server: str) -> No
     worker.join(timeout=5)
     assert not worker.is_alive() and time.monotonic() - started < 3
     assert failures and isinstance(failures[0], BackendError)
+
+
+def test_a_path_with_too_many_fields_is_explained(bao) -> None:
+    data = {f"K{i:04d}": "v" for i in range(600)}  # 1,200 JSON strings: over the default limit
+    with pytest.raises(BackendError, match="too complex") as err:
+        store_for(bao.addr, bao.root_token).write("secret/edge/huge", data)
+    assert "max_request_json_strings" in str(err.value)
