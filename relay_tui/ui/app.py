@@ -35,7 +35,7 @@ class RelayApp(App[int]):
         Binding("2", "pane('pane-generate')", "Generate", show=False),
         Binding("3", "pane('pane-validate')", "Validate", show=False),
         Binding("4", "pane('pane-vault')", "Vault", show=False),
-        Binding("E", "pick_env", "Env…"),
+        Binding("E", "pick_env", "Env"),
         Binding("question_mark", "keys", "Keys"),
         Binding("ctrl+p", "command_palette", "Palette", show=False),
         Binding("ctrl+q", "quit", "Quit"),
@@ -47,28 +47,16 @@ class RelayApp(App[int]):
         super().__init__()
         self.notes = notes or []
         self.session = session
-        self.requested_theme = theme
         self.vault_label = "not configured"
         self.vault_values: dict[str, dict[str, str | None]] = {}
-        self._clipboard_timer: object | None = None
+        self._theme_saved = self._apply_theme(theme)  # before compose: one CSS pass, not two
 
     # ----- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="header")
         with ContentSwitcher(initial="pane-env", id="panes"):
-            yield from self.make_panes()
-        yield Footer()
-
-    def make_panes(self) -> Iterable[Pane]:
-        """The panes, in number-key order."""
-        yield EnvPane()
-        from relay_tui.ui.panes.generate_pane import GeneratePane
-        from relay_tui.ui.panes.validate_pane import ValidatePane
-        from relay_tui.ui.panes.vault_pane import VaultPane
-
-        yield GeneratePane()
-        yield ValidatePane()
-        yield VaultPane()
+            yield EnvPane()  # the other panes are built the first time they are shown
+        yield Footer(compact=True)  # room for every key that matters at 80 columns
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS
@@ -76,34 +64,38 @@ class RelayApp(App[int]):
         return dict(APP_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
-        self._apply_theme()
         for note in self.notes:
-            self.notify(note, severity="warning", markup=False)
+            self.notify(safe_text(note), severity="warning", markup=False, timeout=10)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.update_header()
         self.run_validation()
+        self.call_after_refresh(self.resolve_vault_label)
 
-    def _apply_theme(self) -> None:
+    def _apply_theme(self, requested: str | None) -> str:
         from relay_tui.ui.themes import load_themes, pick_theme
 
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
-        chosen, problem = pick_theme(self.requested_theme, loaded)
+        chosen, problem = pick_theme(requested, loaded)
         self.theme = chosen.name
-        for message in [*loaded.problems, *([problem] if problem else [])]:
-            self.notify(safe_text(message), severity="warning", markup=False, timeout=10)
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.notes += [*loaded.problems, *([problem] if problem else [])]
+        return chosen.name
 
     def _remember_theme(self, theme: object) -> None:
+        """Remember a theme the user picked (not the one we started with; never when read-only)."""
         from relay_tui.ui.config import remember_theme
 
         name = getattr(theme, "name", None)
-        if isinstance(name, str):
-            try:
-                remember_theme(name)
-            except (OSError, RelayError) as exc:
-                message = exc.message if isinstance(exc, RelayError) else str(exc)
-                self.notify(safe_text(message), severity="warning", markup=False)
+        if not isinstance(name, str) or name == self._theme_saved or self.session.read_only:
+            return
+        try:
+            remember_theme(name)
+        except (OSError, RelayError) as exc:
+            message = exc.message if isinstance(exc, RelayError) else str(exc)
+            self.notify(safe_text(message), severity="warning", markup=False)
+            return
+        self._theme_saved = name
 
     @property
     def active_pane(self) -> Pane:
@@ -133,8 +125,11 @@ class RelayApp(App[int]):
         header.set_class(session.read_only, "read-only")
 
     # ----- actions -------------------------------------------------------------------------
-    def action_pane(self, pane_id: str) -> None:
-        self.query_one("#panes", ContentSwitcher).current = pane_id
+    async def action_pane(self, pane_id: str) -> None:
+        switcher = self.query_one("#panes", ContentSwitcher)
+        if not self.query(f"#{pane_id}"):
+            await switcher.mount(make_pane(pane_id))
+        switcher.current = pane_id
         pane = self.active_pane
         pane.shown()
         self.update_header()
@@ -179,6 +174,27 @@ class RelayApp(App[int]):
         if values is not None:
             self.vault_values = values
         self.update_header()
+
+    @work(thread=True, exclusive=True, group="vault-label")
+    def resolve_vault_label(self) -> None:
+        """Say in the header where Vault would be reached (no server is contacted here)."""
+        from relay_tui.core.vault_config import settings_for
+        from relay_tui.ui.session import TEMPLATE
+
+        session = self.session
+        env = None if session.active == TEMPLATE else session.project.environment(session.active)
+        try:
+            settings = settings_for(session.project, env)
+        except RelayError:
+            label = "configuration error"
+        else:
+            configured = settings.addr_source != "default" or settings.token is not None
+            label = f"{settings.addr} (not connected)" if configured else "not configured"
+        self.call_from_thread(self._label_unless_connected, label)
+
+    def _label_unless_connected(self, label: str) -> None:
+        if not self.query("#pane-vault"):  # once pane 4 exists, it reports the connection
+            self.set_vault(label)
 
     # ----- validation in a worker ----------------------------------------------------------
     @work(thread=True, exclusive=True, group="validate")
@@ -242,3 +258,26 @@ def _env_note(name: str, protected: bool) -> str:
     if name == TEMPLATE:
         return " (read-only)"
     return " (PROTECTED)" if protected else ""
+
+
+PANES = {
+    "pane-generate": ("relay_tui.ui.panes.generate_pane", "GeneratePane"),
+    "pane-validate": ("relay_tui.ui.panes.validate_pane", "ValidatePane"),
+    "pane-vault": ("relay_tui.ui.panes.vault_pane", "VaultPane"),
+}
+
+
+def pane_class(pane_id: str) -> type[Pane]:
+    """The class of a pane, imported when first needed."""
+    import importlib
+
+    if pane_id == "pane-env":
+        return EnvPane
+    module, name = PANES[pane_id]
+    found: type[Pane] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def make_pane(pane_id: str) -> Pane:
+    """A new pane (each pane's constructor sets its own id)."""
+    return pane_class(pane_id)()

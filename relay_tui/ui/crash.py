@@ -1,4 +1,4 @@
-"""A crash that prints no values: exception type and place only, terminal restored, exit 1."""
+"""A crash that prints no values: exception type and place only, terminal restored, exit 70."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from typing import Any
 
 from rich.text import Text
 
+INTERNAL_ERROR = 70  # the CLI's exit code for a bug (see relay_tui.errors.ExitCode)
+
 
 def summary(error: BaseException) -> str:
     """What a user may see of a crash: the exception type and the place in relay-tui's code.
 
     The exception's message is left out on purpose: it may quote a value.
     """
+    inner = getattr(error, "error", None)  # a worker's failure wraps the real exception
+    if isinstance(inner, BaseException) and type(error).__name__ == "WorkerFailed":
+        error = inner
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if "relay_tui" in f.filename] or frames
     last = ours[-1] if ours else None
@@ -28,7 +33,7 @@ def summary(error: BaseException) -> str:
 
 def handle(app: Any, error: Exception) -> None:
     """Replace Textual's crash report (a traceback with local variables) with `summary`."""
-    app._return_code = 1
+    app._return_code = INTERNAL_ERROR
     if app._exception is None:  # under the test pilot the exception is raised again later
         app._exception = error
         app._exception_event.set()

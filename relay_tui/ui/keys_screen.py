@@ -57,15 +57,23 @@ class KeysScreen(TableScreen):
 
 def pane_commands(app: RelayApp) -> Iterable[SystemCommand]:
     """Each pane's actions as palette commands (they switch to the pane, then run)."""
-    for pane in app.panes():
-        for binding in _bindings(pane):
+    from relay_tui.ui.app import PANES, pane_class
+
+    for pane_id in ("pane-env", *PANES):
+        pane = pane_class(pane_id)
+        for binding in _bindings_of(pane):
             if not binding.description:
                 continue
             title = f"{pane.TITLE}: {binding.description}"
-            yield SystemCommand(title, f"key {binding.key}", partial(_run, app, pane.id, binding))
+            yield SystemCommand(title, f"key {binding.key}", partial(_run, app, pane_id, binding))
 
 
-def _run(app: RelayApp, pane_id: str | None, binding: Binding) -> None:
-    if pane_id:
-        app.action_pane(pane_id)
+def _bindings_of(cls: type) -> Iterable[Binding]:
+    for binding in getattr(cls, "BINDINGS", []):
+        if isinstance(binding, Binding):
+            yield binding
+
+
+async def _run(app: RelayApp, pane_id: str, binding: Binding) -> None:
+    await app.action_pane(pane_id)
     app.call_after_refresh(app.active_pane.run_action, binding.action)

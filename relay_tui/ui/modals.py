@@ -68,7 +68,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class EditValueScreen(ModalScreen[str | None]):
-    """Edit one value in a masked field; ctrl+r shows it while typing, ctrl+g generates one."""
+    """Edit one value in a masked field; ctrl+r shows it (escaped) below, ctrl+g generates one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel"),
@@ -97,16 +97,29 @@ class EditValueScreen(ModalScreen[str | None]):
             if self.ask_key:
                 yield Input(self.key_name, id="key", placeholder="KEY_NAME")
             yield SecretInput(self.value, password=True, id="value", placeholder="value")
+            yield Static(id="shown", classes="revealed")
             yield Static(
                 "enter saves · esc cancels · ctrl+r show · ctrl+g generate", classes="hint"
             )
 
     def on_mount(self) -> None:
+        self.query_one("#shown").display = False
         self.query_one("#key" if self.ask_key else "#value").focus()
 
     def action_toggle_shown(self) -> None:
-        field = self.query_one("#value", SecretInput)
-        field.password = not field.password
+        """Show the value below the field, escaped; the field itself never draws it raw."""
+        shown = self.query_one("#shown", Static)
+        shown.display = not shown.display
+        self._show_value()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "value":
+            self._show_value()
+
+    def _show_value(self) -> None:
+        shown = self.query_one("#shown", Static)
+        if shown.display:
+            shown.update(plain(self.query_one("#value", SecretInput).value or "(empty)"))
 
     def action_generate(self) -> None:
         if self.generator is None:

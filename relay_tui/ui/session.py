@@ -39,6 +39,7 @@ class Session:
         self.read_only = read_only
         self.states: dict[str, EnvState] = {}
         self.report: Report | None = None
+        self._by_key: dict[str, tuple[Report | None, dict[str, list[Finding]]]] = {}
         names = self.env_names()
         self.active = env if env is not None else (names[0] if names else TEMPLATE)
         if env is not None and env not in names:
@@ -68,12 +69,15 @@ class Session:
             self.states[name] = found
         return found
 
-    def _load(self, name: str) -> EnvState:
+    def environment(self, name: str) -> Environment:
+        """The environment `name` (the template as a read-only pseudo-environment); no file read."""
         if name == TEMPLATE:
             path = self.project.template_path
-            env = Environment(TEMPLATE, path or Path(".env.example"), protected=True)
-        else:
-            env = self.project.environment(name)
+            return Environment(TEMPLATE, path or Path(".env.example"), protected=True)
+        return self.project.environment(name)
+
+    def _load(self, name: str) -> EnvState:
+        env = self.environment(name)
         state = EnvState(env)
         if not env.file.exists():
             state.error = f"{env.file.name} does not exist yet"
@@ -123,10 +127,14 @@ class Session:
 
     def findings_by_key(self, name: str) -> dict[str, list[Finding]]:
         """Findings of the last validation for environment `name`, worst first, by key."""
+        cached = self._by_key.get(name)
+        if cached is not None and cached[0] is self.report:
+            return cached[1]
         grouped: dict[str, list[Finding]] = {}
         for finding in self.report.findings if self.report else []:
             if finding.env == name and finding.key:
                 grouped.setdefault(finding.key, []).append(finding)
+        self._by_key[name] = (self.report, grouped)
         return grouped
 
     # ----- editing -------------------------------------------------------------------------

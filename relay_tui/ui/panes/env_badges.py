@@ -18,13 +18,14 @@ BADGES = {
 
 def badges_for(session: Session, name: str) -> tuple[list[str], str]:
     """(badges, worst style) of one environment from the last findings and its state."""
-    state = session.state(name)
+    state = session.states.get(name)  # only the environments opened so far are parsed
+    env = state.env if state else session.environment(name)
     badges: list[str] = []
     style = "ok"
-    if state.env.protected and name != TEMPLATE:
+    if env.protected and name != TEMPLATE:
         badges.append("protected")
-    if state.file is None:
-        badges.append("no file" if not state.env.file.exists() else "unreadable")
+    if (state is not None and state.file is None) or (state is None and not env.file.exists()):
+        badges.append("no file" if not env.file.exists() else "unreadable")
         style = "warning"
     findings = [f for f in (session.report.findings if session.report else []) if f.env == name]
     missing = sum(1 for f in findings if f.code == "missing-required")
@@ -42,7 +43,7 @@ def badges_for(session: Session, name: str) -> tuple[list[str], str]:
         style = "error"
     elif findings and style == "ok":
         style = "warning"
-    if state.dirty:
+    if state is not None and state.dirty:
         badges.append("UNSAVED")
     if session.report is None:
         badges.append("checking…")
@@ -53,9 +54,8 @@ def env_rows(session: Session) -> list[Row]:
     """One row per environment (and the template), badges in the last column."""
     rows = []
     for name in session.env_names():
-        state = session.state(name)
         badges, style = badges_for(session, name)
-        file_name = safe_text(state.env.file.name)
+        file_name = safe_text(session.environment(name).file.name)
         marker = "▶ " if name == session.active else "  "
         rows.append(
             Row(name, (marker + safe_text(name), file_name, " ".join(badges) or "ok"),

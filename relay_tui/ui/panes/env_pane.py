@@ -36,14 +36,14 @@ class EnvPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reveal", "Reveal"),
         Binding("e", "edit", "Edit"),
-        Binding("g", "generate", "Generate"),
+        Binding("g", "generate", "Gen"),
         Binding("a", "add", "Add", show=False),
         Binding("d", "delete", "Delete", show=False),
         Binding("s,ctrl+s", "save", "Save"),
         Binding("t", "diff_template", "Diff template", show=False),
         Binding("D", "diff_env", "Diff env", show=False),
         Binding("m", "matrix", "Matrix"),
-        Binding("slash", "filter", "Filter"),
+        Binding("slash", "filter", "Find"),
         Binding("R", "reload", "Reload", show=False),
         Binding("c", "copy", "Copy", show=False),
     ]
@@ -61,6 +61,7 @@ class EnvPane(Pane):
         yield Static(id="key-detail")
 
     def on_mount(self) -> None:
+        self.keys.on_move = self._moved
         self.query_one("#key-filter").display = False
         self.refresh_envs()
         self.refresh_keys()
@@ -131,9 +132,12 @@ class EnvPane(Pane):
             if event.row is not None and event.row.key != self.session.active:
                 self.relay.switch_env(event.row.key)
             return
-        if self.revealed is not None and (event.row is None or event.row.key != self.revealed):
+
+    def _moved(self, row: Row | None) -> None:
+        if self.revealed is not None and (row is None or row.key != self.revealed):
             self.hide_value()
-        self._detail()
+        if self.is_mounted:
+            self._detail()
 
     def on_grid_selected(self, event: Grid.Selected) -> None:
         if event.grid.id == "envs":
@@ -288,6 +292,7 @@ class EnvPane(Pane):
         except RelayError as exc:
             self.fail(exc)
             return
+        self.refresh_envs()  # the UNSAVED badge
         self.refresh_keys()
 
     def action_save(self) -> None:

@@ -33,12 +33,12 @@ class VaultPane(VaultPathsPane):
     TITLE = "Vault"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reveal", "Reveal"),
-        Binding("v", "versions", "Versions"),
+        Binding("v", "versions", "Versions", show=False),
         Binding("d", "diff", "Diff"),
         Binding("p", "push", "Push"),
         Binding("l", "pull", "Pull"),
         Binding("slash", "filter", "Filter"),
-        Binding("R", "reconnect", "Reconnect"),
+        Binding("R", "reconnect", "Reconnect", show=False),
         Binding("c", "copy", "Copy", show=False),
     ]
     DEFAULT_CSS = """

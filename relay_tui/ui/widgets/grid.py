@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -54,7 +55,7 @@ class Grid(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", show=False),
     ]
     DEFAULT_CSS = """
-    Grid { height: 1fr; background: $surface; }
+    Grid { height: 1fr; background: $surface; overflow-x: hidden; }
     Grid > .grid--header { text-style: bold; color: $text-muted; }
     Grid > .grid--cursor { background: $primary 40%; }
     Grid:focus > .grid--cursor { background: $primary 70%; }
@@ -88,6 +89,7 @@ class Grid(ScrollView, can_focus=True):
         self.shown: list[int] = []
         self.filter_text = ""
         self.overrides: dict[str, tuple[int, str, str]] = {}  # key -> (column, text, style)
+        self.on_move: Callable[[Row | None], None] | None = None
 
     # ----- data ----------------------------------------------------------------------------
     def set_data(self, columns: list[Column], rows: list[Row], keep: str | None = None) -> None:
@@ -107,7 +109,7 @@ class Grid(ScrollView, can_focus=True):
             self.shown = [i for i, r in enumerate(self.rows) if needle in r.cells[0].lower()]
         else:
             self.shown = list(range(len(self.rows)))
-        self.virtual_size = Size(self.size.width, len(self.shown) + 1)
+        self.virtual_size = Size(0, len(self.shown) + 1)  # no horizontal scrolling
         position = 0
         if keep is not None:
             position = next((n for n, i in enumerate(self.shown) if self.rows[i].key == keep), 0)
@@ -137,11 +139,13 @@ class Grid(ScrollView, can_focus=True):
     # ----- cursor --------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_to_cursor()
+        if self.on_move is not None:  # in this call, so the owner's update lands in this frame
+            self.on_move(self.current)
         self.post_message(self.Highlighted(self, self.current))
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        top, height = self.scroll_offset.y, self.size.height
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, force=True)
         elif height > 1 and self.cursor > top + height - 2:  # line 0 is the fixed header
@@ -152,7 +156,7 @@ class Grid(ScrollView, can_focus=True):
             self.cursor = max(0, min(len(self.shown) - 1, self.cursor + delta))
 
     def action_page(self, direction: int) -> None:
-        self.action_move(direction * max(1, self.size.height - 2))
+        self.action_move(direction * max(1, self.scrollable_content_region.height - 2))
 
     def action_jump(self, where: int) -> None:
         if self.shown:
@@ -173,7 +177,7 @@ class Grid(ScrollView, can_focus=True):
 
     # ----- rendering -----------------------------------------------------------------------
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.shown) + 1)
+        self.virtual_size = Size(0, len(self.shown) + 1)
 
     def _widths(self, total: int) -> list[int]:
         fixed = sum(c.width for c in self.columns) + len(self.columns) - 1
@@ -184,7 +188,7 @@ class Grid(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # without the scrollbar
         if not self.columns:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         widths = self._widths(width)
         if y == 0:
             header = self.get_component_rich_style("grid--header")
