@@ -68,7 +68,9 @@ class RelayApp(App[int]):
             self.notify(safe_text(note), severity="warning", markup=False, timeout=10)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.update_header()
-        self.run_validation()
+        # After the first frame: validation (which also builds the template's specs) and the
+        # Vault label would otherwise compete with it for the interpreter.
+        self.call_after_refresh(self.run_validation)
         self.call_after_refresh(self.resolve_vault_label)
 
     def _apply_theme(self, requested: str | None) -> str:

@@ -10,7 +10,7 @@ from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
 from relay_tui.core.findings import Finding, Report
 from relay_tui.core.masking import mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
-from relay_tui.core.specs import spec_for
+from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import ConflictError, RelayError, UsageError
 from relay_tui.ui.widgets.grid import Row
 
@@ -107,12 +107,11 @@ class Session:
     # ----- rows ----------------------------------------------------------------------------
     def key_rows(self, name: str) -> list[Row]:
         """One row per key: key, masked value, kind, status (findings for this key)."""
-        specs = self.project.specs
         by_key = self.findings_by_key(name)
         state = self.state(name)
         rows = []
         for key, value in self.values(name).items():
-            spec = spec_for(specs, key)
+            spec = self.spec(key)
             status, style = "ok", "ok"
             if key in state.pending:
                 status, style = "edited, not saved", "accent"
@@ -124,6 +123,12 @@ class Session:
                 Row(key, (shown, mask(value), spec.kind, status), ("", "masked", "dim", style))
             )
         return rows
+
+    def spec(self, key: str) -> SecretSpec:
+        """What `key` is; until the template's specs are built (after the first frame, in the
+        validation worker), what its name says."""
+        specs = self.project.__dict__.get("specs")  # the cached_property, if computed already
+        return spec_for(specs or {}, key)
 
     def findings_by_key(self, name: str) -> dict[str, list[Finding]]:
         """Findings of the last validation for environment `name`, worst first, by key."""

@@ -21,6 +21,7 @@ from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_badges import env_rows
 from relay_tui.ui.safe import plain
 from relay_tui.ui.session import TEMPLATE
+from relay_tui.ui.widgets.filter_input import FilterInput
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 REVEAL_SECONDS = 20.0
@@ -56,7 +57,9 @@ class EnvPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Grid(id="envs")
-        yield Input(id="key-filter", placeholder="filter keys (esc clears)")
+        yield FilterInput(
+            self._filter_keys, id="key-filter", placeholder="filter keys (esc clears)"
+        )
         yield Grid(id="keys")
         yield Static(id="key-detail")
 
@@ -117,7 +120,7 @@ class EnvPane(Pane):
             text = f"{row.key} (revealed, hidden again in {REVEAL_SECONDS:.0f} s or on leaving)"
             text += "\n" + ("(no value)" if value is None else value)
         else:
-            spec = spec_for(self.session.project.specs, row.key)
+            spec = self.session.spec(row.key)
             parts = [row.key, spec.kind, "required" if spec.required else "optional"]
             findings = self.session.findings_by_key(self.session.active).get(row.key, [])
             first = findings[0].message if findings else (spec.help or "")
@@ -145,8 +148,8 @@ class EnvPane(Pane):
         elif not self.matrix_mode:
             self.action_edit()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.keys.filter(event.value)
+    def _filter_keys(self, text: str) -> None:
+        self.keys.filter(text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.keys.focus()
