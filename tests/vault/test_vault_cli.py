@@ -130,3 +130,28 @@ def test_external_secret_manifest_maps_fields_and_holds_no_value(bao, tmp_path: 
     block = "    - secretKey: JWT_SECRET_KEY\n      remoteRef:\n"
     assert block + '        key: "relay/staging"\n        property: "jwt_secret"\n' in manifest
     assert '    - secretKey: PORT\n      remoteRef:\n        key: "relay/staging"\n' in manifest
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(bao, tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text(".env*\n")
+    (tmp_path / "relay.toml").write_text(
+        '[environments.staging]\nfile = ".env.staging"\nvault_path = "dry/staging"\n'
+    )
+    (tmp_path / ".env.staging").write_text("A=1\n")
+    bao.kv2_put("dry/staging", {"A": "0", "B": "2"})
+    args = ("--env", "staging", "--project", str(tmp_path), "--dry-run")
+    pushed = relay(bao, "vault", "push", *args)
+    pulled = relay(bao, "vault", "pull", *args)
+    for result in (pushed, pulled):
+        assert result.returncode == 0 and "changed: A" in result.stdout
+        assert "only in Vault: B" in result.stdout and "nothing was written" in result.stderr
+    assert bao.cli("kv", "get", "-field=A", "secret/dry/staging").stdout == "0"
+    assert (tmp_path / ".env.staging").read_text() == "A=1\n"
+
+
+def test_skip_verify_works_with_a_warning(tls_bao) -> None:
+    extra = {"BAO_ADDR": tls_bao.addr, "BAO_TOKEN": tls_bao.root_token, "VAULT_SKIP_VERIFY": "1"}
+    result = relay(tls_bao, "vault", "status", extra=extra)
+    assert result.returncode == 0, result.stderr
+    assert "NOT verified" in result.stderr and "NOT VERIFIED" in result.stdout
