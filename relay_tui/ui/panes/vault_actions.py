@@ -5,10 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
 from textual.worker import get_current_worker
 
 from relay_tui.core.masking import safe_text
@@ -18,7 +14,6 @@ from relay_tui.ui.modals import ConfirmScreen, TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.vault_text import confirm_lines, diff_rows
-from relay_tui.ui.safe import plain
 from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column
 
@@ -30,18 +25,8 @@ class PlanScreen(ConfirmScreen):
     """A confirmation whose question is a plan over several lines (key names, never values)."""
 
     def __init__(self, lines: list[str], *, type_to_confirm: str | None = None) -> None:
-        super().__init__(lines[0], type_to_confirm=type_to_confirm)
+        super().__init__("\n".join(lines), type_to_confirm=type_to_confirm)
         self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text("\n").join(plain(line) for line in self.lines), classes="question")
-            if self.type_to_confirm:
-                yield Label(plain(f"type {self.type_to_confirm} to confirm:"))
-                yield Input(id="typed", placeholder=self.type_to_confirm)
-            with Horizontal(classes="buttons"):
-                yield Button("Yes", id="yes", variant="warning")
-                yield Button("No", id="no", variant="primary")
 
 
 class VaultSyncPane(Pane):
