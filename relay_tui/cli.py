@@ -18,7 +18,7 @@ EPILOG = (
 
 
 COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault")  # fmt: skip
+            "ui", "vault", "audit")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -77,6 +77,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_ui(sub, common)
     if only in (None, "vault"):
         add_vault_parser(sub, common)
+    if only in (None, "audit"):
+        from relay_tui.commands.audit_cmd import add_parser as add_audit_parser
+
+        add_audit_parser(sub, common)
     return parser
 
 
@@ -114,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or ("ui" if _interactive() else "status")
+    if command == "audit":
+        from relay_tui.commands.audit_cmd import run_audit
+
+        return run_audit(args)
     if command == "ui":
         from relay_tui.ui.launch import run_workbench
 

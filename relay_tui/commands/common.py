@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,3 +39,26 @@ def refuse_terminal(what: str, reveal: bool) -> None:
             f"refusing to print {what} to a terminal",
             hint="pipe or redirect the output, or add --reveal to show it here",
         )
+
+
+@contextlib.contextmanager
+def audited(action: str, env: str | None, keys: list[str], detail: str = "") -> Iterator[None]:
+    """Record the action in the audit log: ok, refused (exit 4) or failed; never a value."""
+    from relay_tui.core.audit import try_record
+    from relay_tui.errors import RelayError
+
+    outcome = "ok"
+    try:
+        yield
+    except RefusedError:
+        outcome = "refused"
+        raise
+    except RelayError:
+        outcome = "failed"
+        raise
+    finally:
+        problem = try_record(action, env, keys, outcome, detail)
+        if problem:
+            from relay_tui.output import note
+
+            note("warning: " + problem)

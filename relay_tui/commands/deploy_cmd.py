@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from relay_tui.commands.common import project_from, refuse_terminal
+from relay_tui.commands.common import audited, project_from, refuse_terminal
 from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.export import exportable, render
@@ -24,7 +24,8 @@ def run_export(args: argparse.Namespace) -> int:
         return _external_secret(project, env)
     values, skipped = exportable(EnvFile.load(env.file).values())
     refuse_terminal(f"the secrets of {env.name}", args.reveal)
-    sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
+    with audited("reveal", env.name, list(values), f"export --format {args.format}"):
+        sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
     if skipped:
         note("not exported (no value or not a valid name): " + safe_text(", ".join(skipped)))
     return 0

@@ -66,7 +66,11 @@ def _generate_env(args: argparse.Namespace) -> int:
     if target is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
-        write_new_file(target, data, force=args.force)
+        from relay_tui.commands.common import audited
+
+        where = args.env or None
+        with audited("generate", where, list(result.generated), f"generate-env -> {target.name}"):
+            write_new_file(target, data, force=args.force)
         note(f"wrote {target} (mode 0600): {len(result.generated)} generated")
     for spec in result.needs_value:
         optional = "" if spec.required else ", optional"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import replace
 
-from relay_tui.commands.common import policy_from, project_from, refuse_terminal
+from relay_tui.commands.common import audited, policy_from, project_from, refuse_terminal
 from relay_tui.core.envfile import EditReport, EnvFile
 from relay_tui.core.envstore import edit_env
 from relay_tui.core.masking import safe_text
@@ -34,7 +34,8 @@ def run_get(args: argparse.Namespace) -> int:
     if value is None:
         raise UsageError(f"{safe_text(args.key)} has no value in {env.name} ({env.file.name})")
     refuse_terminal(f"the value of {safe_text(args.key)}", args.reveal)
-    sys.stdout.write(value)
+    with audited("reveal", env.name, [args.key], "relay-tui get"):
+        sys.stdout.write(value)
     return 0
 
 
@@ -60,7 +61,9 @@ def run_set(args: argparse.Namespace) -> int:
     def change(envfile: EnvFile) -> EditReport:
         return envfile.set(args.key, value, args.occurrence)
 
-    report = edit_env(env, change, policy_from(args))
+    action = "generate" if args.generate is not None else "set"
+    with audited(action, env.name, [args.key], "relay-tui set"):
+        report = edit_env(env, change, policy_from(args))
     note(f"{env.name}: {report.describe()}")
     return 0
 
@@ -73,11 +76,8 @@ def run_unset(args: argparse.Namespace) -> int:
     def change(envfile: EnvFile) -> EditReport:
         return envfile.unset(args.key, args.occurrence)
 
-    report = edit_env(
-        env,
-        change,
-        replace(policy_from(args), create=False),
-    )
+    with audited("unset", env.name, [args.key], "relay-tui unset"):
+        report = edit_env(env, change, replace(policy_from(args), create=False))
     note(f"{env.name}: {report.describe()}")
     return 0
 

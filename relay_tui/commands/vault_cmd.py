@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relay_tui.commands.common import policy_from, project_from, refuse_terminal
+from relay_tui.commands.common import audited, policy_from, project_from, refuse_terminal
 from relay_tui.core.masking import mask, safe_text
 from relay_tui.core.vault import VaultStore
 from relay_tui.errors import UsageError
@@ -67,7 +67,8 @@ def _get(args: argparse.Namespace) -> int:
             )
         refuse_terminal(f"the value of {safe_text(args.field)}", args.reveal)
         value = secret.data[args.field]
-        sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
+        with audited("reveal", None, [args.field], secret.location.full):
+            sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
         return 0
     shown = {
         k: (v if args.reveal else mask(v if isinstance(v, str) else "x"))
@@ -119,7 +120,8 @@ def _put(args: argparse.Namespace) -> int:
     base = store.current_version(location)
     current = store.read(args.path).data if base else store.read_v1_or_empty(location)
     # check-and-set against the version just read: a change in between is refused, not lost
-    version = store.write(args.path, {**current, **data}, cas=base)
+    with audited("put", None, sorted(data), safe_text(args.path)):
+        version = store.write(args.path, {**current, **data}, cas=base)
     where = f" (version {version})" if version else ""
     note(f"wrote {', '.join(sorted(data))} to {safe_text(args.path)}{where}")
     return 0
@@ -162,14 +164,17 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
         note(f"--dry-run: nothing was written; run again without it to {direction}")
         return 0
     policy = policy_from(args)
+    changed = sorted(plan.only_local + plan.only_vault + plan.changed)
     if direction == "push":
-        version = apply_push(store, plan, env, policy, args.prune)
+        with audited("push", env.name, changed, plan.location.full):
+            version = apply_push(store, plan, env, policy, args.prune)
         note(
             f"pushed {env.name} to {plan.location.full}"
             + (f" (version {version})" if version else "")
         )
     else:
-        apply_pull(plan, env, envfile, policy, args.prune)
+        with audited("pull", env.name, changed, plan.location.full):
+            apply_pull(plan, env, envfile, policy, args.prune)
         note(f"pulled {plan.location.full} into {env.file.name}")
     return 0
 

@@ -192,6 +192,7 @@ class EnvPane(Pane):
         self.hide_value()
         self.revealed = key
         self.keys.show_instead(key, 1, "(no value)" if value is None else value)
+        self.relay.audit("reveal", self.session.active, [key])
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
         self._detail()
 
@@ -209,7 +210,9 @@ class EnvPane(Pane):
         key = self._current_key()
         value = self.session.values(self.session.active).get(key) if key else None
         if key and value:
-            self.relay.copy_secret(value, f"{self.session.active} {key}")
+            self.relay.copy_secret(
+                value, f"{self.session.active} {key}", self.session.active, [key]
+            )
 
     # ----- editing -------------------------------------------------------------------------
     def _editable(self) -> bool:
@@ -315,14 +318,18 @@ class EnvPane(Pane):
             self._save(name, False)
 
     def _save(self, name: str, confirmed: bool) -> None:
+        keys = sorted(self.session.state(name).pending)
         try:
             written = self.session.save(name, confirmed)
         except ConflictError as exc:
+            self.relay.audit("set", name, keys, "refused", "workbench: changed on disk")
             self._conflict(name, exc)
             return
         except RelayError as exc:
+            self.relay.audit("set", name, keys, "failed")
             self.fail(exc)
             return
+        self.relay.audit("set", name, written)
         self.notify(f"saved {len(written)} change(s) to {name}", markup=False)
         self.relay.data_changed(name)
 

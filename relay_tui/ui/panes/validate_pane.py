@@ -222,6 +222,7 @@ class ValidatePane(Pane):
                 spec = spec_for(self.session.project.specs, finding.key)
                 self.session.stage(env.name, finding.key, generate(spec.kind))
                 self.session.save(env.name, confirmed)
+                self.relay.audit("generate", env.name, [finding.key], detail="workbench: fix")
                 done = f"new {spec.kind} for {finding.key} saved to {env.file.name}"
             elif kind == "chmod":
                 old = fixes.tighten_permissions(env.file)

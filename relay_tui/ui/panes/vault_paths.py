@@ -122,6 +122,8 @@ class VaultPathsPane(VaultSyncPane):
         self.hide_value()
         self.revealed = name
         self.fields.show_instead(name, 1, value)
+        where = self.secret.location.full if self.secret else ""
+        self.relay.audit("reveal", None, [name], detail=f"workbench: {where}")
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
         self.reveal_note = f"{name} (masked again in {REVEAL_SECONDS:.0f} s or on moving): {value}"
         self.activity()

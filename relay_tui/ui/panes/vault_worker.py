@@ -184,11 +184,25 @@ def apply_job(
     policy: WritePolicy,
 ) -> VaultApplied:
     """Push (check-and-set against the plan's version) or pull (refused if the file changed)."""
+    from relay_tui.core.audit import try_record
     from relay_tui.core.vault_sync import apply_pull, apply_push
+    from relay_tui.errors import RefusedError, RelayError
 
     plan = planned.plan
-    if planned.action == "push":
-        version = conn.run(lambda store: apply_push(store, plan, env, policy))
-        return VaultApplied("push", plan, version)
-    apply_pull(plan, env, planned.envfile, policy)
-    return VaultApplied("pull", plan, None)
+    keys = sorted(plan.only_local + plan.only_vault + plan.changed)
+    outcome = "failed"
+    try:
+        if planned.action == "push":
+            version = conn.run(lambda store: apply_push(store, plan, env, policy))
+        else:
+            version = None
+            apply_pull(plan, env, planned.envfile, policy)
+        outcome = "ok"
+    except RefusedError:
+        outcome = "refused"
+        raise
+    except RelayError:
+        raise
+    finally:
+        try_record(planned.action, env.name, keys, outcome, f"workbench: {plan.location.full}")
+    return VaultApplied(planned.action, plan, version)
