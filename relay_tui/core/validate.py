@@ -79,6 +79,10 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
         report.findings.extend(lint(envfile, env.name, file))
         _check_keys(report, project, env, file, envfile)
         _check_permissions(report, env, file)
+        if _may_hold_certs(envfile):
+            from relay_tui.core.certs import cert_findings
+
+            report.findings.extend(cert_findings(envfile, env.name, file, project.root))
     _check_reuse(report, project, selected, loaded)
     if git_job is not None:
         report.findings.extend(git_job())
@@ -351,3 +355,11 @@ def _git_findings(project: Project, envs: list[Environment]) -> list[Finding]:
                     )
                 )
     return report.findings
+
+
+def _may_hold_certs(envfile: EnvFile) -> bool:
+    """Cheap pre-check, so cryptography is imported only when a certificate may be there."""
+    return any(
+        e.key is not None and (("BEGIN CERT" in (e.value or "")) or "_CERT" in e.key.upper())
+        for e in envfile.entries
+    )
