@@ -18,7 +18,7 @@ EPILOG = (
 
 
 COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault", "audit")  # fmt: skip
+            "ui", "vault", "audit", "rotate")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -77,6 +77,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_ui(sub, common)
     if only in (None, "vault"):
         add_vault_parser(sub, common)
+    if only in (None, "rotate"):
+        from relay_tui.commands.rotate_cmd import add_parser as add_rotate_parser
+
+        add_rotate_parser(sub, common)
     if only in (None, "audit"):
         from relay_tui.commands.audit_cmd import add_parser as add_audit_parser
 
@@ -118,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or ("ui" if _interactive() else "status")
+    if command == "rotate":
+        from relay_tui.commands.rotate_cmd import run_rotate
+
+        return run_rotate(args)
     if command == "audit":
         from relay_tui.commands.audit_cmd import run_audit
 

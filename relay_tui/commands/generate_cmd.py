@@ -71,6 +71,12 @@ def _generate_env(args: argparse.Namespace) -> int:
         where = args.env or None
         with audited("generate", where, list(result.generated), f"generate-env -> {target.name}"):
             write_new_file(target, data, force=args.force)
+        if args.env:
+            from relay_tui.core.rotation import try_record
+
+            problem = try_record(project.root, args.env, list(result.generated))
+            if problem:
+                note("warning: " + problem)
         note(f"wrote {target} (mode 0600): {len(result.generated)} generated")
     for spec in result.needs_value:
         optional = "" if spec.required else ", optional"

@@ -64,6 +64,11 @@ def run_set(args: argparse.Namespace) -> int:
     action = "generate" if args.generate is not None else "set"
     with audited(action, env.name, [args.key], "relay-tui set"):
         report = edit_env(env, change, policy_from(args))
+    from relay_tui.core.rotation import try_record
+
+    problem = try_record(project.root, env.name, [args.key])
+    if problem:
+        note("warning: " + problem)
     note(f"{env.name}: {report.describe()}")
     return 0
 

@@ -17,6 +17,7 @@ from relay_tui.core.generate import estimate_bits
 from relay_tui.core.lint import lint
 from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment, Project
+from relay_tui.core.rotation import Ledger, read_ledger, rotation_findings
 from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import InputFileError
 
@@ -41,6 +42,7 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
     others = {e.name: e for e in _present(project)}
     others.update({e.name: e for e in selected})
     loaded: dict[str, EnvFile] = {}
+    ledger: Ledger | None = None
     for env in others.values():
         try:
             loaded[env.name] = EnvFile.load(env.file)
@@ -83,6 +85,10 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
             from relay_tui.core.certs import cert_findings
 
             report.findings.extend(cert_findings(envfile, env.name, file, project.root))
+        if ledger is None:
+            ledger = read_ledger(project.root)
+        dates = ledger.get(env.name, {})
+        report.findings.extend(rotation_findings(envfile, env.name, file, project.specs, dates))
     _check_reuse(report, project, selected, loaded)
     if git_job is not None:
         report.findings.extend(git_job())

@@ -39,6 +39,7 @@ class Session:
         self.read_only = read_only
         self.states: dict[str, EnvState] = {}
         self.report: Report | None = None
+        self.warnings: list[str] = []  # for the UI to show once (e.g. the ledger not written)
         self._by_key: dict[str, tuple[Report | None, dict[str, list[Finding]]]] = {}
         names = self.env_names()
         self.active = env if env is not None else (names[0] if names else TEMPLATE)
@@ -176,6 +177,10 @@ class Session:
                 envfile.set(key, value)
         save_env(envfile, state.env, policy)  # on failure the state (and its edits) is untouched
         written = sorted(state.pending)
+        from relay_tui.core.rotation import try_record
+
+        changed = [k for k in written if state.pending[k] is not None]
+        self.warnings += [p for p in [try_record(self.project.root, name, changed)] if p]
         self.states[name] = self._load(name)
         return written
 

@@ -330,6 +330,9 @@ class EnvPane(Pane):
             self.fail(exc)
             return
         self.relay.audit("set", name, written)
+        for warning in self.session.warnings:
+            self.notify(safe_text(warning), severity="warning", markup=False)
+        self.session.warnings.clear()
         self.notify(f"saved {len(written)} change(s) to {name}", markup=False)
         self.relay.data_changed(name)
 

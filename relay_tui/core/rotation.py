@@ -1,0 +1,110 @@
+"""Rotation ages: a ledger of key names and dates (never values), and the findings it gives."""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from pathlib import Path
+
+from relay_tui.core import safewrite
+from relay_tui.core.envfile import EnvFile
+from relay_tui.core.findings import Finding
+from relay_tui.core.masking import safe_text
+from relay_tui.core.specs import SecretSpec, spec_for
+from relay_tui.errors import ConfigurationError
+
+DUE_WITHIN_DAYS = 14
+Ledger = dict[str, dict[str, datetime.date]]  # environment -> key -> last rotation
+
+
+def ledger_path(root: Path) -> Path:
+    """`.relay/ledger.toml` beside the env files."""
+    return root / ".relay" / "ledger.toml"
+
+
+def read_ledger(root: Path) -> Ledger:
+    """The ledger ({} when there is none); a broken one is a configuration error."""
+    path = ledger_path(root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(
+            f"{path.name}: cannot read it ({exc})", hint=f"fix or remove {path}"
+        ) from None
+    ledger: Ledger = {}
+    for env, keys in data.get("rotated", {}).items():
+        if isinstance(keys, dict):
+            ledger[env] = {k: v for k, v in keys.items() if isinstance(v, datetime.date)}
+    return ledger
+
+
+def record(root: Path, env: str, keys: list[str], when: datetime.date | None = None) -> None:
+    """Note that `keys` of `env` got new values today; written atomically, dates only."""
+    import tomli_w
+
+    if not keys:
+        return
+    path = ledger_path(root)
+    path.parent.mkdir(exist_ok=True, mode=0o700)
+    with safewrite.locked(path) as target:
+        expected = safewrite.current_digest(target)
+        ledger = read_ledger(root)
+        day = when or datetime.datetime.now(datetime.UTC).date()
+        ledger.setdefault(env, {}).update(dict.fromkeys(keys, day))
+        text = "# When each key last got a new value (relay-tui). Names and dates only.\n"
+        text += tomli_w.dumps({"rotated": {e: dict(sorted(k.items())) for e, k in ledger.items()}})
+        safewrite.write(target, text.encode("utf-8"), expected=expected)
+
+
+def rotation_findings(
+    envfile: EnvFile,
+    env: str,
+    file: str,
+    specs: dict[str, SecretSpec],
+    dates: dict[str, datetime.date],
+    today: datetime.date | None = None,
+) -> list[Finding]:
+    """`rotation-overdue` (warning), `rotation-due` (within 14 days) and `rotation-unknown`."""
+    today = today or datetime.datetime.now(datetime.UTC).date()
+    found: list[Finding] = []
+    lines = {e.key: e.line for e in envfile.entries if e.key is not None}
+    for key, value in envfile.values().items():
+        spec = spec_for(specs, key)
+        if not value or not spec.rotate_days:
+            continue
+        shown, line = safe_text(key), lines.get(key)
+        fix = f"relay-tui rotate {shown} --env {env}"
+        last = dates.get(key)
+        if last is None:
+            message = f"{shown}: no rotation date on record (cadence {spec.rotate_days} days)"
+            found.append(Finding("rotation-unknown", "info", env, shown, message, fix, file, line))
+            continue
+        age = (today - last).days
+        left = spec.rotate_days - age
+        if left < 0:
+            message = (
+                f"{shown} is {age} days old: {-left} day(s) past its {spec.rotate_days}-day cadence"
+            )
+            found.append(
+                Finding("rotation-overdue", "warning", env, shown, message, fix, file, line)
+            )
+        elif left <= DUE_WITHIN_DAYS:
+            message = (
+                f"{shown} is due for rotation in {left} day(s) (every {spec.rotate_days} days)"
+            )
+            found.append(Finding("rotation-due", "info", env, shown, message, fix, file, line))
+    return found
+
+
+def try_record(root: Path, env: str, keys: list[str]) -> str | None:
+    """`record` for callers whose write already happened: returns why the ledger was not updated."""
+    from relay_tui.errors import RelayError
+
+    try:
+        record(root, env, keys)
+    except (OSError, RelayError) as exc:
+        reason = exc.message if isinstance(exc, RelayError) else str(exc)
+        return f"the rotation ledger was not updated: {reason}"
+    return None
