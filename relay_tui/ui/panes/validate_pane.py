@@ -79,7 +79,7 @@ class ValidatePane(Pane):
             Row(
                 str(n),
                 (
-                    f.severity[:4],
+                    SEV_LABEL.get(f.severity, f.severity[:4]),
                     f.code,
                     safe_text(f.env),
                     safe_text(f.key or "-"),
