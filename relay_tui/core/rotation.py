@@ -69,32 +69,30 @@ def rotation_findings(
     """`rotation-overdue` (warning), `rotation-due` (within 14 days) and `rotation-unknown`."""
     today = today or datetime.datetime.now(datetime.UTC).date()
     found: list[Finding] = []
-    lines = {e.key: e.line for e in envfile.entries if e.key is not None}
     for key, value in envfile.values().items():
-        spec = spec_for(specs, key)
-        if not value or not spec.rotate_days:
+        if not value:
             continue
-        shown, line = safe_text(key), lines.get(key)
+        spec = specs.get(key) or spec_for(specs, key)
+        if not spec.rotate_days:
+            continue
+        shown, line = safe_text(key), envfile.entries[envfile.index[key][-1]].line
         fix = f"relay-tui rotate {shown} --env {env}"
         last = dates.get(key)
         if last is None:
             message = f"{shown}: no rotation date on record (cadence {spec.rotate_days} days)"
             found.append(Finding("rotation-unknown", "info", env, shown, message, fix, file, line))
             continue
-        age = (today - last).days
-        left = spec.rotate_days - age
+        age, cadence = (today - last).days, spec.rotate_days
+        left = cadence - age
         if left < 0:
-            message = (
-                f"{shown} is {age} days old: {-left} day(s) past its {spec.rotate_days}-day cadence"
-            )
-            found.append(
-                Finding("rotation-overdue", "warning", env, shown, message, fix, file, line)
-            )
+            message = f"{shown} is {age} days old: {-left} day(s) past its {cadence}-day cadence"
+            code, severity = "rotation-overdue", "warning"
         elif left <= DUE_WITHIN_DAYS:
-            message = (
-                f"{shown} is due for rotation in {left} day(s) (every {spec.rotate_days} days)"
-            )
-            found.append(Finding("rotation-due", "info", env, shown, message, fix, file, line))
+            message = f"{shown} is due for rotation in {left} day(s) (every {cadence} days)"
+            code, severity = "rotation-due", "info"
+        else:
+            continue
+        found.append(Finding(code, severity, env, shown, message, fix, file, line))
     return found
 
 

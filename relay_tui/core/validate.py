@@ -365,7 +365,5 @@ def _git_findings(project: Project, envs: list[Environment]) -> list[Finding]:
 
 def _may_hold_certs(envfile: EnvFile) -> bool:
     """Cheap pre-check, so cryptography is imported only when a certificate may be there."""
-    return any(
-        e.key is not None and (("BEGIN CERT" in (e.value or "")) or "_CERT" in e.key.upper())
-        for e in envfile.entries
-    )
+    keys = "\0".join(envfile.index).upper()
+    return "_CERT" in keys or any("BEGIN CERT" in e.body for e in envfile.entries)
