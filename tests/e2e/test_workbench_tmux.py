@@ -313,7 +313,10 @@ def test_an_edit_is_saved_with_mode_0600_and_only_its_line_changed(
     new_line = f'SESSION_SECRET="{new_value}"    # quoted'.encode()  # its quotes kept
     assert_only_line_changed(before, after, old_line, new_line)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert sorted(os.listdir(e2e_project)) == names_before  # no temp file left behind
+    # no temp file left behind; .relay/ holds the rotation ledger: the key's name and a date
+    assert sorted(os.listdir(e2e_project)) == sorted([*names_before, ".relay"])
+    ledger = (e2e_project / ".relay" / "ledger.toml").read_text()
+    assert "SESSION_SECRET" in ledger and new_value not in ledger
     assert new_value.encode() not in term.raw()  # the new value was never on the terminal
     assert term.exit_code() is None
 
