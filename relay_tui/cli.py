@@ -18,7 +18,7 @@ EPILOG = (
 
 
 COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault", "audit", "rotate")  # fmt: skip
+            "ui", "vault", "audit", "rotate", "notebook")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -77,6 +77,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         _add_ui(sub, common)
     if only in (None, "vault"):
         add_vault_parser(sub, common)
+    if only in (None, "notebook"):
+        from relay_tui.commands.notebook_cmd import add_parser as add_notebook_parser
+
+        add_notebook_parser(sub, common)
     if only in (None, "rotate"):
         from relay_tui.commands.rotate_cmd import add_parser as add_rotate_parser
 
@@ -122,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or ("ui" if _interactive() else "status")
+    if command == "notebook":
+        from relay_tui.commands.notebook_cmd import run_notebook_cmd
+
+        return run_notebook_cmd(args)
     if command == "rotate":
         from relay_tui.commands.rotate_cmd import run_rotate
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from relay_tui.core import safewrite
 from relay_tui.core.envfile import EnvFile
@@ -106,3 +107,39 @@ def try_record(root: Path, env: str, keys: list[str]) -> str | None:
         reason = exc.message if isinstance(exc, RelayError) else str(exc)
         return f"the rotation ledger was not updated: {reason}"
     return None
+
+
+def rotate_in_file(
+    project: Any, env: Any, keys: list[str], policy: Any, supplied: dict[str, str]
+) -> dict[str, str]:
+    """New values for `keys` (generated, or `supplied` for provider keys), written to env's file.
+
+    Returns the new values (for a push). Nothing is written if any key cannot get a value.
+    """
+    from relay_tui.core.envstore import edit_env
+    from relay_tui.core.generate import generate
+    from relay_tui.errors import UsageError
+
+    current = EnvFile.load(env.file).values() if env.file.exists() else {}
+    missing = [k for k in keys if k not in current]
+    if missing:
+        raise UsageError(
+            f"{', '.join(map(safe_text, missing))} not set in {env.name}: nothing to rotate",
+            hint=f"set it first: relay-tui set KEY --env {env.name}",
+        )
+    values: dict[str, str] = {}
+    for key in keys:
+        spec = spec_for(project.specs, key)
+        if spec.generatable:
+            values[key] = generate(spec.kind)
+        elif supplied.get(key):
+            values[key] = supplied[key]
+        else:
+            raise UsageError(f"{safe_text(key)} is issued by its provider: give its new value")
+
+    def change(envfile: EnvFile) -> None:
+        for key, value in values.items():
+            envfile.set(key, value)
+
+    edit_env(env, change, policy)
+    return values

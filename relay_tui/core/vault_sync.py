@@ -113,3 +113,17 @@ def apply_pull(
         for key in plan.only_local:
             envfile.unset(key)
     save_env(envfile, env, policy)
+
+
+def push_values(project: Project, env: Environment, values: dict[str, str]) -> str:
+    """Write `values` (env keys, mapped to their Vault fields) into env's path, keeping the
+    other fields, with check-and-set; returns the path."""
+    settings = settings_for(project, env)
+    store = VaultStore(settings)
+    path = vault_path_of(project, env, settings)
+    fields = {spec_for(project.specs, k).vault_field or k: v for k, v in values.items()}
+    location = store.locate(path)
+    base = store.current_version(location)
+    old = store.read(path).data if base else store.read_v1_or_empty(location)
+    store.write(path, {**old, **fields}, cas=base)
+    return path

@@ -46,3 +46,21 @@ def test_a_failed_push_says_what_changed_and_what_did_not(
     assert "the file has the new values, but Vault was NOT updated" in result.stderr
     assert "relay-tui vault push --env staging" in result.stderr
     assert dotenv_values(project / ".env.staging")["JWT_SECRET_KEY"] != OLD
+
+
+def test_a_notebook_rotates_and_pushes_to_vault(bao, tmp_path: Path) -> None:
+    project = project_at(tmp_path, "nb/staging")
+    bao.kv2_put("nb/staging", {"jwt_secret": OLD})
+    (project / "notebooks").mkdir()
+    (project / "notebooks" / "rotate.toml").write_text(
+        'title = "rotate jwt"\n[[cells]]\ntype = "rotate"\nenv = "staging"\n'
+        'keys = ["JWT_SECRET_KEY"]\npush = true\n'
+        '[[cells]]\ntype = "vault-push"\nenv = "staging"\n'
+    )
+    result = relay(bao, "notebook", "run", "rotate", "--project", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = dotenv_values(project / ".env.staging")["JWT_SECRET_KEY"]
+    assert new != OLD
+    assert bao.cli("kv", "get", "-field=jwt_secret", "secret/nb/staging").stdout == new
+    assert "[2] vault-push: ok" in result.stdout and "in sync" in result.stdout
+    assert new not in result.stdout + result.stderr
