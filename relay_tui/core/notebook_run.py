@@ -177,7 +177,10 @@ def _rotate(cell: Cell, project: Project, options: RunOptions, action: str = "ro
     from relay_tui.core.rotation import rotate_in_file, try_record
 
     env = _env(cell, project, options)
-    keys = [str(k) for k in cell.params.get("keys") or []]
+    wanted = cell.params.get("keys") or []
+    keys = _due_keys(project, env) if wanted == "due" else [str(k) for k in wanted]
+    if not keys:
+        return [f"nothing is due for rotation in {env.name}"]
     values = rotate_in_file(project, env, keys, _policy(options), options.inputs)
     try_record(project.root, env.name, keys)
     audit(action, env.name, keys, "ok", "notebook")
@@ -193,6 +196,18 @@ def _rotate(cell: Cell, project: Project, options: RunOptions, action: str = "ro
         audit("push", env.name, keys, "ok", "notebook")
         lines.append(f"pushed to {path}")
     return lines
+
+
+def _due_keys(project: Project, env: Environment) -> list[str]:
+    """Keys of `env` whose rotation is overdue or due within 14 days (by the ledger)."""
+    from relay_tui.core.envfile import EnvFile
+    from relay_tui.core.rotation import read_ledger, rotation_findings
+
+    if not env.file.exists():
+        return []
+    dates = read_ledger(project.root).get(env.name, {})
+    found = rotation_findings(EnvFile.load(env.file), env.name, "", project.specs, dates)
+    return [f.key for f in found if f.key and f.code in ("rotation-overdue", "rotation-due")]
 
 
 def _scan(cell: Cell, project: Project, options: RunOptions) -> list[str]:

@@ -91,3 +91,21 @@ def test_new_writes_a_starter(project: Path, cli: RunCli) -> None:
     ran = cli("notebook", "run", "weekly")  # its validate cell: no .env yet, so it fails
     assert ran.returncode == 1 and "[1] markdown: ok" in ran.stdout
     assert "[2] validate: failed" in ran.stdout and ".env does not exist" in ran.stdout
+
+
+def test_rotate_what_is_due(project: Path, cli: RunCli) -> None:
+    import datetime
+
+    from relay_tui.core.rotation import read_ledger, record
+
+    (project / ".env").write_text(f"JWT_SECRET_KEY={STRONG}\nSESSION_SECRET={STRONG}x\n")
+    old = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=120)
+    record(project, "development", ["JWT_SECRET_KEY"], old)
+    record(project, "development", ["SESSION_SECRET"])  # today: not due
+    result = cli("notebook", "run", "rotate-what-is-due", "--keep-going")
+    assert "[2] rotate: ok" in result.stdout and "rotate: JWT_SECRET_KEY" in result.stdout
+    values = dotenv_values(project / ".env")
+    assert values["JWT_SECRET_KEY"] != STRONG and values["SESSION_SECRET"] == STRONG + "x"
+    assert read_ledger(project)["development"]["JWT_SECRET_KEY"] > old
+    again = cli("notebook", "run", "rotate-what-is-due", "--keep-going")
+    assert "nothing is due for rotation in development" in again.stdout
