@@ -39,7 +39,13 @@ def test_core_does_not_load_hvac_or_cryptography_on_import() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["validate", "--no-git"], ["generate"], ["diff", "development", "production"]],
+    [
+        ["validate", "--no-git"],
+        ["generate"],
+        ["diff", "development", "production"],
+        ["audit"],
+        ["notebook", "list"],
+    ],
 )
 def test_headless_commands_load_no_textual_no_hvac(tmp_path, args: list[str]) -> None:
     (tmp_path / ".env.example").write_text("A=1\n")
