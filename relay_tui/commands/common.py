@@ -45,7 +45,6 @@ def refuse_terminal(what: str, reveal: bool) -> None:
 def audited(action: str, env: str | None, keys: list[str], detail: str = "") -> Iterator[None]:
     """Record the action in the audit log: ok, refused (exit 4) or failed; never a value."""
     from relay_tui.core.audit import try_record
-    from relay_tui.errors import RelayError
 
     outcome = "ok"
     try:
@@ -53,7 +52,7 @@ def audited(action: str, env: str | None, keys: list[str], detail: str = "") -> 
     except RefusedError:
         outcome = "refused"
         raise
-    except RelayError:
+    except (Exception, KeyboardInterrupt):
         outcome = "failed"
         raise
     finally:

@@ -82,6 +82,9 @@ def _cell(table: Any, where: str) -> Cell:
             f"{where}: {kind} cells take {', '.join(sorted(CELL_TYPES[kind])) or 'nothing'}; "
             f"not {', '.join(sorted(unknown))}"
         )
+    needed = {"generate": "key", "set": "key", "diff": "other", "rotate": "keys"}.get(kind)
+    if needed and not params.get(needed):
+        raise ConfigurationError(f"{where}: a {kind} cell needs {needed}")
     return Cell(kind, params)
 
 

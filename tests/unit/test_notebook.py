@@ -109,3 +109,8 @@ def test_rotate_what_is_due(project: Path, cli: RunCli) -> None:
     assert read_ledger(project)["development"]["JWT_SECRET_KEY"] > old
     again = cli("notebook", "run", "rotate-what-is-due", "--keep-going")
     assert "nothing is due for rotation in development" in again.stdout
+
+
+def test_a_cell_missing_what_it_acts_on_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="a generate cell needs key"):
+        notebook.parse('title = "t"\n[[cells]]\ntype = "generate"\n')
