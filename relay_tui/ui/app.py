@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.ui import crash
-from relay_tui.ui.messages import DataChanged, FindingsReady
+from relay_tui.ui.messages import FindingsReady
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_pane import EnvPane
 from relay_tui.ui.safe import plain
@@ -125,6 +125,7 @@ class RelayApp(App[int]):
         header = found.first(Static)
         header.update(plain(" │ ".join(parts)))
         header.set_class(session.read_only, "read-only")
+        header.set_class(env.protected and not session.read_only, "protected")
 
     # ----- actions -------------------------------------------------------------------------
     async def action_pane(self, pane_id: str) -> None:
@@ -166,9 +167,6 @@ class RelayApp(App[int]):
             pane.data_changed(env)
         self.update_header()
         self.run_validation()
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.data_changed(message.env)
 
     def set_vault(self, label: str, values: dict[str, dict[str, str | None]] | None = None) -> None:
         """The Vault pane reports its connection (and the environments it has read)."""

@@ -177,6 +177,8 @@ class TestViews:
             states = {r.key: r.cells[1:] for r in grid.rows}
             assert states["PORT"] == ("set", "missing")
             assert states["SESSION_SECRET"] == ("missing", "missing")
+            styles = {r.key: r.styles[1:] for r in grid.rows}  # the themes' cell-* colours
+            assert styles["PORT"] == ("cell-set", "cell-missing")
 
     async def test_switching_env_from_anywhere(self, make_app: MakeApp) -> None:
         app = make_app()
@@ -187,6 +189,7 @@ class TestViews:
             await pilot.pause()
             assert app.session.active == "production"
             assert "env: production (PROTECTED)" in screen_text(app)
+            assert app.query_one("#header").has_class("protected")
 
     async def test_filter_narrows_the_keys(self, make_app: MakeApp) -> None:
         app = make_app()

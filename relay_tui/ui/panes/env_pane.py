@@ -26,8 +26,9 @@ from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 REVEAL_SECONDS = 20.0
 KEY_COLUMNS = [Column("KEY", 0), Column("VALUE", 10), Column("KIND", 11), Column("STATUS", 0)]
-MATRIX_STYLE = {"set": "ok", "missing": "error", "empty": "warning", "placeholder": "warning",
-                "default": "error", "reused": "error"}  # fmt: skip
+MATRIX_STYLE = {"set": "cell-set", "missing": "cell-missing", "empty": "cell-placeholder",
+                "placeholder": "cell-placeholder", "default": "cell-default",
+                "reused": "cell-reused"}  # fmt: skip
 
 
 class EnvPane(Pane):

@@ -34,7 +34,11 @@ class Row(NamedTuple):
     styles: tuple[str, ...] = ()
 
 
-STYLES = ("masked", "error", "warning", "info", "ok", "dim", "revealed", "accent")
+MATRIX_CELLS = ("set", "missing", "placeholder", "default", "reused")
+STYLES = (
+    *("masked", "error", "warning", "info", "ok", "dim", "revealed", "accent"),
+    *(f"cell-{state}" for state in MATRIX_CELLS),
+)
 
 
 class Grid(ScrollView, can_focus=True):
@@ -67,6 +71,11 @@ class Grid(ScrollView, can_focus=True):
     Grid > .grid--dim { color: $text-muted; }
     Grid > .grid--revealed { color: $warning; text-style: bold; }
     Grid > .grid--accent { color: $accent; }
+    Grid > .grid--cell-set { color: $cell-set; }
+    Grid > .grid--cell-missing { color: $cell-missing; }
+    Grid > .grid--cell-placeholder { color: $cell-placeholder; }
+    Grid > .grid--cell-default { color: $cell-default; }
+    Grid > .grid--cell-reused { color: $cell-reused; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
