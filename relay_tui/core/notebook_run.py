@@ -201,11 +201,11 @@ def _rotate(cell: Cell, project: Project, options: RunOptions, action: str = "ro
 def _due_keys(project: Project, env: Environment) -> list[str]:
     """Keys of `env` whose rotation is overdue or due within 14 days (by the ledger)."""
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.rotation import read_ledger, rotation_findings
+    from relay_tui.core.rotation import dates_for, rotation_findings
 
     if not env.file.exists():
         return []
-    dates = read_ledger(project.root).get(env.name, {})
+    dates = dates_for(project, env)
     found = rotation_findings(EnvFile.load(env.file), env.name, "", project.specs, dates)
     return [f.key for f in found if f.key and f.code in ("rotation-overdue", "rotation-due")]
 

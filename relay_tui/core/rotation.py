@@ -41,6 +41,11 @@ def read_ledger(root: Path) -> Ledger:
     return ledger
 
 
+def dates_for(project: Any, env: Any) -> dict[str, datetime.date]:
+    """When each key of `env` last got a new value (by the ledger)."""
+    return read_ledger(project.root).get(env.name, {})
+
+
 def record(root: Path, env: str, keys: list[str], when: datetime.date | None = None) -> None:
     """Note that `keys` of `env` got new values today; written atomically, dates only."""
     import tomli_w
