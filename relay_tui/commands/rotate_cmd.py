@@ -64,9 +64,10 @@ def run_rotate(args: argparse.Namespace) -> int:
 def _push(project: Any, env: Any, values: dict[str, str]) -> None:
     from relay_tui.core.vault_sync import push_values
 
+    warnings: list[str] = []
     try:
         with audited("push", env.name, sorted(values), "rotate"):
-            path = push_values(project, env, values)
+            path = push_values(project, env, values, warnings)
     except RelayError as exc:
         exc.message = f"the file has the new values, but Vault was NOT updated: {exc.message}"
         exc.hint = (
@@ -74,3 +75,5 @@ def _push(project: Any, env: Any, values: dict[str, str]) -> None:
         )
         raise
     note(f"pushed to {path} with check-and-set")
+    for warning in warnings:
+        note("warning: " + warning)

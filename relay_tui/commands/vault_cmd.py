@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relay_tui.commands.common import audited, policy_from, project_from, refuse_terminal
 from relay_tui.core.masking import mask, safe_text
-from relay_tui.core.vault import VaultStore
+from relay_tui.core.vault import Location, VaultStore
 from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
 
@@ -124,7 +124,21 @@ def _put(args: argparse.Namespace) -> int:
         version = store.write(args.path, {**current, **data}, cas=base)
     where = f" (version {version})" if version else ""
     note(f"wrote {', '.join(sorted(data))} to {safe_text(args.path)}{where}")
+    _record_put(store, location, data, current)
     return 0
+
+
+def _record_put(
+    store: VaultStore, location: Location, data: dict[str, str], old: dict[str, Any]
+) -> None:
+    """Today's date, in the path's metadata, for each field whose value the put changed."""
+    from relay_tui.core.vault_rotation import record_after_write
+
+    changed = [k for k, v in data.items() if old.get(k) != v]
+    fields = {**old, **data}
+    warning = record_after_write(store, location, {k: k for k in data}, changed, {}, fields)
+    if warning:
+        note("warning: " + warning)
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -172,6 +186,8 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
             f"pushed {env.name} to {plan.location.full}"
             + (f" (version {version})" if version else "")
         )
+        for warning in plan.warnings:
+            note("warning: " + warning)
     else:
         with audited("pull", env.name, changed, plan.location.full):
             apply_pull(plan, env, envfile, policy, args.prune)

@@ -1,4 +1,4 @@
-"""Rotation ages: a ledger of key names and dates (never values), and the findings it gives."""
+"""Rotation ages: Vault metadata or a ledger of key names and dates (never values), findings."""
 
 from __future__ import annotations
 
@@ -42,8 +42,26 @@ def read_ledger(root: Path) -> Ledger:
 
 
 def dates_for(project: Any, env: Any) -> dict[str, datetime.date]:
-    """When each key of `env` last got a new value (by the ledger)."""
-    return read_ledger(project.root).get(env.name, {})
+    """When each key of `env` last got a new value (Vault's metadata, else the ledger)."""
+    return dates_with_source(project, env)[0]
+
+
+def dates_with_source(
+    project: Any, env: Any, ledger: Ledger | None = None
+) -> tuple[dict[str, datetime.date], str]:
+    """`dates_for`, and where the dates came from.
+
+    An environment with a vault_path, when Vault is configured, takes each key's date from the
+    custom metadata of that KV v2 path, and the ledger's for keys Vault has none for: "vault
+    PATH". Otherwise "ledger", or "ledger (vault unreachable: REASON)" when Vault could not be
+    read. `ledger` saves re-reading the ledger file.
+    """
+    local = dict((read_ledger(project.root) if ledger is None else ledger).get(env.name, {}))
+    if not getattr(env, "vault_path", None):
+        return local, "ledger"
+    from relay_tui.core.vault_rotation import vault_dates  # only here: Vault stays unloaded
+
+    return vault_dates(project, env, local)
 
 
 def record(root: Path, env: str, keys: list[str], when: datetime.date | None = None) -> None:

@@ -17,7 +17,7 @@ from relay_tui.core.generate import estimate_bits
 from relay_tui.core.lint import lint
 from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment, Project
-from relay_tui.core.rotation import Ledger, read_ledger, rotation_findings
+from relay_tui.core.rotation import Ledger, dates_with_source, read_ledger, rotation_findings
 from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import InputFileError
 
@@ -87,7 +87,9 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
             report.findings.extend(cert_findings(envfile, env.name, file, project.root))
         if ledger is None:
             ledger = read_ledger(project.root)
-        dates = ledger.get(env.name, {})
+        dates, source = dates_with_source(project, env, ledger)  # Vault only with a vault_path
+        if source.startswith("ledger ("):
+            report.findings.append(_rotation_source(env, file, source))
         report.findings.extend(rotation_findings(envfile, env.name, file, project.specs, dates))
     _check_reuse(report, project, selected, loaded)
     if git_job is not None:
@@ -95,6 +97,19 @@ def validate(project: Project, names: list[str] | None = None, *, git: bool = Tr
     order = {s: i for i, s in enumerate(SEVERITIES)}
     report.findings.sort(key=lambda f: (order[f.severity], f.env, f.line or 0))
     return report
+
+
+def _rotation_source(env: Environment, file: str, source: str) -> Finding:
+    why = source.removeprefix("ledger (").removesuffix(")")
+    return Finding(
+        "rotation-source",
+        "info",
+        env.name,
+        None,
+        f"rotation dates of {env.name} came from the ledger; {why}",
+        "check the Vault address and token: relay-tui vault status",
+        file,
+    )
 
 
 def _present(project: Project) -> list[Environment]:

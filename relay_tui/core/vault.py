@@ -188,18 +188,23 @@ class VaultStore:
             raise self._explain(exc, f"read {location.full}") from None
         return dict((body or {}).get("data") or {})
 
-    def current_version(self, location: Location) -> int:
-        """The current KV v2 version of a path (0 when it has never been written)."""
+    def metadata(self, location: Location) -> dict[str, Any]:
+        """A KV v2 path's metadata ({} for KV v1 and for a path that has none)."""
         if location.kv_version == 1:
-            return 0
+            return {}
         try:
             body = self.client.adapter.request("GET", location.api("metadata"))
         except Exception as exc:
             failure = _failure_of(exc)
             if failure is not None and failure.status == 404 and not failure.namespace_missing:
-                return 0
+                return {}
             raise self._explain(exc, f"read the metadata of {location.full}") from None
-        return int(((body or {}).get("data") or {}).get("current_version") or 0)
+        data = (body or {}).get("data") if isinstance(body, dict) else None
+        return dict(data) if isinstance(data, dict) else {}
+
+    def current_version(self, location: Location) -> int:
+        """The current KV v2 version of a path (0 when it has never been written)."""
+        return int(self.metadata(location).get("current_version") or 0)
 
     def history(self, path: str) -> list[VersionInfo]:
         """Every KV v2 version of `path`, oldest first."""

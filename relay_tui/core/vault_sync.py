@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from relay_tui.core.envfile import EnvFile
@@ -12,7 +14,8 @@ from relay_tui.core.project import Environment, Project
 from relay_tui.core.specs import spec_for
 from relay_tui.core.vault import Location, VaultStore
 from relay_tui.core.vault_config import VaultSettings, settings_for
-from relay_tui.errors import ConfigurationError, UsageError
+from relay_tui.core.vault_rotation import record_after_write
+from relay_tui.errors import ConfigurationError, RelayError, UsageError
 
 __all__ = ["Plan", "apply_pull", "apply_push", "make_plan", "settings_for", "vault_path_of"]
 
@@ -32,6 +35,8 @@ class Plan:
     local: dict[str, str] = field(default_factory=dict, repr=False)
     remote: dict[str, str] = field(default_factory=dict, repr=False)
     fields: dict[str, str] = field(default_factory=dict)  # env key -> Vault field
+    root: Path | None = None  # the project's root, for its rotation ledger
+    warnings: list[str] = field(default_factory=list)  # after a push: e.g. dates not recorded
 
     @property
     def in_sync(self) -> bool:
@@ -60,7 +65,7 @@ def make_plan(store: VaultStore, project: Project, env: Environment, envfile: En
         except Exception:
             if location.kv_version == 2:
                 raise
-    plan = Plan(env.name, location, base)
+    plan = Plan(env.name, location, base, root=project.root)
     local = {k: v for k, v in envfile.values().items() if v is not None}
     fields = {key: spec_for(project.specs, key).vault_field or key for key in local}
     by_field = {f: k for k, f in fields.items()}
@@ -100,7 +105,14 @@ def apply_push(
             "would turn them into strings",
             hint="push with --prune to replace the whole path, or fix them in Vault",
         )
-    return store.write(plan.location.full, data, cas=plan.base_version)
+    version = store.write(plan.location.full, data, cas=plan.base_version)
+    keys = {k: plan.fields[k] for k in plan.local}
+    changed = plan.only_local + plan.changed
+    ledger = _ledger(plan.root, env.name)
+    warning = record_after_write(store, plan.location, keys, changed, ledger, data)
+    if warning:
+        plan.warnings.append(warning)
+    return version
 
 
 def apply_pull(
@@ -115,15 +127,42 @@ def apply_pull(
     save_env(envfile, env, policy)
 
 
-def push_values(project: Project, env: Environment, values: dict[str, str]) -> str:
+def push_values(
+    project: Project, env: Environment, values: dict[str, str], warnings: list[str] | None = None
+) -> str:
     """Write `values` (env keys, mapped to their Vault fields) into env's path, keeping the
-    other fields, with check-and-set; returns the path."""
+    other fields, with check-and-set, and record their rotation dates; returns the path.
+
+    A warning (the values are in Vault but their rotation dates are not) goes to `warnings`;
+    without that list it is added to the returned text, so that it is never lost.
+    """
     settings = settings_for(project, env)
     store = VaultStore(settings)
     path = vault_path_of(project, env, settings)
-    fields = {spec_for(project.specs, k).vault_field or k: v for k, v in values.items()}
+    keys = {k: spec_for(project.specs, k).vault_field or k for k in values}
+    fields = {keys[k]: v for k, v in values.items()}
     location = store.locate(path)
     base = store.current_version(location)
     old = store.read(path).data if base else store.read_v1_or_empty(location)
-    store.write(path, {**old, **fields}, cas=base)
+    data = {**old, **fields}
+    store.write(path, data, cas=base)
+    changed = [k for k, v in values.items() if old.get(keys[k]) != v]
+    ledger = _ledger(project.root, env.name)
+    warning = record_after_write(store, location, keys, changed, ledger, data)
+    if warning and warnings is not None:
+        warnings.append(warning)
+    elif warning:
+        return f"{path} (warning: {warning})"
     return path
+
+
+def _ledger(root: Path | None, env: str) -> dict[str, datetime.date]:
+    """The ledger's dates for `env`; {} when there is no root or the ledger cannot be read."""
+    from relay_tui.core.rotation import read_ledger
+
+    if root is None:
+        return {}
+    try:
+        return read_ledger(root).get(env, {})
+    except (OSError, RelayError):
+        return {}
