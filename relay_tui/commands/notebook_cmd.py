@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime
+import sys
 from pathlib import Path
 from typing import Any
 
 from relay_tui.commands.common import project_from
 from relay_tui.core.masking import safe_text
-from relay_tui.errors import UsageError
+from relay_tui.errors import RefusedError, UsageError
 from relay_tui.output import note, out
 
 STARTER = """title = "{name}"
@@ -30,9 +32,25 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     run.add_argument("name", metavar="FILE|NAME")
     run.add_argument("--env", default="development", metavar="NAME", help="default environment")
     run.add_argument("--keep-going", action="store_true", help="run every cell after a failure")
-    run.add_argument("--yes", action="store_true", help="confirm writes to protected envs")
-    run.add_argument("--set", action="append", default=[], metavar="KEY=@FILE",
-                     help="a value a cell asks for, read from FILE")  # fmt: skip
+    run.add_argument(
+        "--yes", action="store_true", help="confirm writes to protected envs and writing relay.toml"
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=@FILE",
+        help="a value a cell asks for, read from FILE (@-: stdin, once)",
+    )
+    run.add_argument(
+        "--keys", metavar="KEY,KEY", default="", help='the keys chosen for cells with keys = "ask"'
+    )
+    run.add_argument(
+        "--report",
+        metavar="FILE.md",
+        type=Path,
+        help="write the run's timeline as markdown (even if cells fail)",
+    )
     verbs.add_parser("list", parents=[common], help="the built-in notebooks")
     new = verbs.add_parser("new", parents=[common], help="write notebooks/NAME.toml to edit")
     new.add_argument("name", metavar="NAME")
@@ -49,10 +67,25 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
     project = project_from(args)
     if args.verb == "new":
         return _new(project.root, args.name, args.read_only)
+    from relay_tui.core.notebook_report import timeline_markdown
     from relay_tui.core.notebook_run import RunOptions, run_notebook
 
     book = notebook.load(notebook.find(args.name, project.root))
-    options = RunOptions(args.env, args.yes, args.keep_going, _inputs(args.set))
+    report: Path | None = args.report
+    if report is not None and report.exists():
+        raise RefusedError(
+            f"{safe_text(str(report))} already exists; nothing was run",
+            hint="name a new file for --report (a report is never overwritten)",
+        )
+    options = RunOptions(
+        args.env,
+        yes=args.yes,
+        keep_going=args.keep_going,
+        inputs=_inputs(args.set),
+        keys=_keys(args.keys),
+        started=datetime.datetime.now(datetime.UTC),
+        read_only=args.read_only,
+    )
     results = run_notebook(book, project, options)
     out(f"# {safe_text(book.title)}")
     for result in results:
@@ -63,22 +96,61 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
     not_run = sum(1 for r in results if r.status == "not run")
     summary = f"{len(failed)} of {len(results)} cell(s) failed" if failed else "every cell ran"
     note(summary + (f", {not_run} not run (--keep-going runs them)" if not_run else ""))
+    if report is not None:
+        _write_report(report, timeline_markdown(book, results, options))
     return 1 if failed else 0
+
+
+def _write_report(path: Path, text: str) -> None:
+    from relay_tui.core.envstore import write_new_file
+
+    try:
+        write_new_file(path, text.encode("utf-8"), force=False, check_git=False)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report {safe_text(str(path))}: {exc}") from None
+    note(f"wrote the timeline to {safe_text(str(path))}")
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    keys = tuple(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
+    if text and not keys:
+        raise UsageError("--keys: name at least one key, as KEY,KEY")
+    return keys
 
 
 def _inputs(pairs: list[str]) -> dict[str, str]:
     values: dict[str, str] = {}
+    from_stdin = [pair.partition("=")[0] for pair in pairs if pair.partition("=")[2] == "@-"]
+    if len(from_stdin) > 1:
+        raise UsageError(
+            f"--set {', '.join(map(safe_text, from_stdin))}: only one key can read stdin (@-)",
+            hint="give the others as KEY=@FILE",
+        )
     for pair in pairs:
         key, sep, source = pair.partition("=")
-        if not sep or not source.startswith("@"):
+        if not sep or not key or not source.startswith("@") or source == "@":
             raise UsageError(
-                f"--set {safe_text(key)}=...: give a file, KEY=@FILE (values never go in argv)"
+                f"--set {safe_text(key)}=...: give a file, KEY=@FILE or KEY=@- for stdin "
+                "(values never go in argv)"
             )
-        try:
-            values[key] = Path(source[1:]).read_text(encoding="utf-8").rstrip("\r\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {safe_text(source[1:])}: {exc}") from None
+        if key in values:
+            raise UsageError(f"--set {safe_text(key)} is given twice")
+        values[key] = _read_value(source[1:])
     return values
+
+
+def _read_value(source: str) -> str:
+    try:
+        if source == "-":
+            if sys.stdin is None or sys.stdin.isatty():
+                raise UsageError("--set KEY=@-: pipe the value on stdin (it is a terminal)")
+            raw = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            raw = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        where = "stdin" if source == "-" else safe_text(source)
+        raise UsageError(f"cannot read {where}: {exc}") from None
+    return raw.rstrip("\r\n")
 
 
 def _new(root: Path, name: str, read_only: bool) -> int:

@@ -1,238 +1,149 @@
-"""Run a notebook headless: each cell calls the core; results are lines with key names only."""
+"""Run a notebook headless, cell by cell: each result holds key names and counts, never a value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
 from typing import NamedTuple
 
 from relay_tui.core.audit import try_record as audit
-from relay_tui.core.envstore import WritePolicy
 from relay_tui.core.masking import safe_text
-from relay_tui.core.notebook import Cell, Notebook
-from relay_tui.core.project import Environment, Project
+from relay_tui.core.notebook import Cell, CellResult, Notebook
+from relay_tui.core.notebook_cells import (
+    RUNNERS,
+    CellFailed,
+    NeedsPerson,
+    cell_env,
+    cell_keys,
+)
+from relay_tui.core.project import Project
 from relay_tui.errors import RelayError
 
-
-class CellResult(NamedTuple):
-    """What one cell did: 'ok', 'failed' or 'not run', and what it says (never a value)."""
-
-    number: int
-    type: str
-    status: str
-    lines: list[str]
+__all__ = [
+    "RUNNERS",
+    "CellFailed",
+    "CellResult",
+    "NeedsPerson",
+    "RunOptions",
+    "key_choices",
+    "needs_keys",
+    "reads",
+    "run_cell",
+    "run_notebook",
+    "values_needed",
+    "writes",
+]
 
 
 class RunOptions(NamedTuple):
-    """How to run: the default environment, --yes, --keep-going, values given with --set."""
+    """How to run: the default env, what a person confirmed, gave, chose and ticked."""
 
-    env: str
-    yes: bool = False
+    env: str  # the default environment
+    yes: bool = False  # confirms writes to protected envs AND write-config
     keep_going: bool = False
-    inputs: dict[str, str] = {}  # noqa: RUF012 (a NamedTuple default, never mutated)
+    inputs: dict[str, str] = {}  # noqa: RUF012 (values a person gave, by key; never mutated)
+    keys: tuple[str, ...] = ()  # the keys a person chose, for cells with keys = "ask"
+    started: datetime.datetime | None = None  # start of the run; checklist deadlines count from it
+    ticked: dict[tuple[int, int], datetime.datetime] = {}  # noqa: RUF012 ((cell, item) -> when)
+    read_only: bool = False  # the whole session is read-only
 
 
-class NeedsPerson(RelayError):
-    """A cell that needs a person's answer was run headless."""
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def run_cell(number: int, cell: Cell, project: Project, options: RunOptions) -> CellResult:
+    """Run one cell; a failure (RelayError, CellFailed, NeedsPerson) becomes a 'failed' result."""
+    started = _now()
+    status = "failed"
+    try:
+        lines = RUNNERS[cell.type](number, cell, project, options)
+        status = "ok"
+    except NeedsPerson as exc:
+        lines = [exc.message, *exc.lines, *([f"hint: {exc.hint}"] if exc.hint else [])]
+    except RelayError as exc:
+        lines = [exc.message, *([f"hint: {exc.hint}"] if exc.hint else [])]
+    except CellFailed as exc:
+        lines = list(exc.lines)
+    except OSError as exc:  # the file system failed under a write: say what, never a value
+        where = f" ({safe_text(str(exc.filename))})" if exc.filename else ""
+        lines = [f"the file system failed: {exc.strerror or type(exc).__name__}{where}"]
+    return CellResult(number, cell.type, status, lines, started, _now())
 
 
 def run_notebook(notebook: Notebook, project: Project, options: RunOptions) -> list[CellResult]:
-    """Run the cells in order; stop at the first failure unless keep_going."""
+    """Run the cells in order; stop at the first failure unless keep_going (later: 'not run')."""
+    if options.started is None:
+        options = options._replace(started=_now())
     results: list[CellResult] = []
     failed = False
     for number, cell in enumerate(notebook.cells, start=1):
         if failed and not options.keep_going:
             results.append(CellResult(number, cell.type, "not run", []))
             continue
-        try:
-            lines = RUNNERS[cell.type](cell, project, options)
-        except RelayError as exc:
-            failed = True
-            lines = [exc.message, *([f"hint: {exc.hint}"] if exc.hint else [])]
-            results.append(CellResult(number, cell.type, "failed", lines))
-            continue
-        except CellFailed as exc:
-            failed = True
-            results.append(CellResult(number, cell.type, "failed", exc.lines))
-            continue
-        results.append(CellResult(number, cell.type, "ok", lines))
+        result = run_cell(number, cell, project, options)
+        failed = failed or result.status == "failed"
+        results.append(result)
     audit("notebook", options.env, [], "failed" if failed else "ok", notebook.title)
     return results
 
 
-class CellFailed(Exception):
-    """A cell ran and its result is a failure (e.g. validation errors)."""
+def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
+    """(key, help) a person must give before the cell can run, minus those in options.inputs."""
+    from relay_tui.core.specs import spec_for
 
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("cell failed")
-        self.lines = lines
+    needed: list[tuple[str, str]] = []
+    if cell.type == "set":
+        key = str(cell.params.get("key", ""))
+        needed = [(key, str(cell.params.get("help") or spec_for(project.specs, key).help))]
+    elif cell.type == "fill-missing":
+        from relay_tui.core import setup_steps
 
-
-def _env(cell: Cell, project: Project, options: RunOptions) -> Environment:
-    return project.environment(str(cell.params.get("env") or options.env))
-
-
-def _policy(options: RunOptions) -> WritePolicy:
-    return WritePolicy(yes=options.yes)
-
-
-def _markdown(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    return str(cell.params.get("text", "")).splitlines()
-
-
-def _generate_env(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.envstore import check_allowed, write_new_file
-    from relay_tui.core.rotation import try_record
-    from relay_tui.core.template import fill_template
-
-    env = _env(cell, project, options)
-    if env.file.exists():
-        return [f"{env.file.name} exists: left as it is"]
-    if project.template is None:
-        raise RelayError(f"no template in {project.root.name} to generate {env.file.name} from")
-    check_allowed(env, _policy(options))
-    result = fill_template(project.template, project.specs, env.name)
-    write_new_file(env.file, result.envfile.to_bytes(), force=False)
-    try_record(project.root, env.name, list(result.generated))
-    audit("generate", env.name, list(result.generated), "ok", "notebook")
-    lines = [f"wrote {env.file.name} (0600): {len(result.generated)} generated"]
-    lines += [f"needs a value: {s.key} ({s.help or s.kind})" for s in result.needs_value]
-    return lines
+        needed = setup_steps.values_needed(project, cell_env(cell, project, options))
+    elif cell.type == "rotate":
+        env = cell_env(cell, project, options)
+        for key in cell_keys(cell, project, env, options):
+            spec = spec_for(project.specs, key)
+            if not spec.generatable:
+                needed.append((key, spec.help or spec.kind))
+    return [(key, text or "a value") for key, text in needed if key not in options.inputs]
 
 
-def _generate(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    return _rotate(Cell("rotate", {**cell.params, "keys": [cell.params.get("key")]}), project,
-                   options, action="generate")  # fmt: skip
+def needs_keys(cell: Cell) -> bool:
+    """Whether a person chooses the cell's keys when it runs (keys = "ask")."""
+    return cell.params.get("keys") == "ask"
 
 
-def _set(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.envstore import edit_env
-    from relay_tui.core.rotation import try_record
-
-    env, key = _env(cell, project, options), str(cell.params.get("key", ""))
-    value = options.inputs.get(key)
-    if value is None:
-        help_text = cell.params.get("help") or "a value"
-        raise NeedsPerson(
-            f"{safe_text(key)} needs a person: {safe_text(str(help_text))}",
-            hint=f"headless, give it with --set {safe_text(key)}=@FILE",
-        )
-    edit_env(env, lambda envfile: envfile.set(key, value), _policy(options))
-    try_record(project.root, env.name, [key])
-    audit("set", env.name, [key], "ok", "notebook")
-    return [f"set {safe_text(key)} in {env.file.name}"]
-
-
-def _validate(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.validate import validate
-
-    env = _env(cell, project, options)
-    report = validate(project, [env.name])
-    lines = [f"{f.severity}: {f.code}: {f.message}" for f in report.findings]
-    lines.append(f"{report.errors} error(s), {report.warnings} warning(s)")
-    if report.errors:
-        raise CellFailed(lines)
-    return lines
-
-
-def _diff(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.compare import compare_values
+def key_choices(cell: Cell, project: Project, options: RunOptions) -> list[str]:
+    """The keys one may choose for an "ask" cell: the env's secrets that have a value."""
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.paths import fingerprint_key
+    from relay_tui.core.specs import spec_for
 
-    a, b = _env(cell, project, options), project.environment(str(cell.params.get("other", "")))
-    rows = compare_values(EnvFile.load(a.file).values(), EnvFile.load(b.file).values(),
-                          a.name, b.name, fingerprint_key())  # fmt: skip
-    drift = [r for r in rows if r.drift]
-    lines = [f"{safe_text(r.key)}: {r.status}" for r in drift]
-    lines.append(f"{len(drift)} key(s) missing on one side or sharing a value")
-    if drift:
-        raise CellFailed(lines)
-    return lines
-
-
-def _vault(direction: str) -> Callable[[Cell, Project, RunOptions], list[str]]:
-    def run(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-        from relay_tui.core.envfile import EnvFile
-        from relay_tui.core.vault import VaultStore
-        from relay_tui.core.vault_sync import apply_pull, apply_push, make_plan, settings_for
-
-        env = _env(cell, project, options)
-        store = VaultStore(settings_for(project, env))
-        envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
-        plan = make_plan(store, project, env, envfile)
-        keys = sorted(plan.only_local + plan.only_vault + plan.changed)
-        if plan.in_sync:
-            return [f"{env.name} and {plan.location.full} are in sync"]
-        if direction == "push":
-            apply_push(store, plan, env, _policy(options))
-        else:
-            apply_pull(plan, env, envfile, _policy(options))
-        audit(direction, env.name, keys, "ok", "notebook")
-        return [f"{direction}: {', '.join(map(safe_text, keys))} ({plan.location.full})"]
-
-    return run
-
-
-def _rotate(cell: Cell, project: Project, options: RunOptions, action: str = "rotate") -> list[str]:
-    from relay_tui.core.rotation import rotate_in_file, try_record
-
-    env = _env(cell, project, options)
-    wanted = cell.params.get("keys") or []
-    keys = _due_keys(project, env) if wanted == "due" else [str(k) for k in wanted]
-    if not keys:
-        return [f"nothing is due for rotation in {env.name}"]
-    values = rotate_in_file(project, env, keys, _policy(options), options.inputs)
-    try_record(project.root, env.name, keys)
-    audit(action, env.name, keys, "ok", "notebook")
-    lines = [f"{action}: {', '.join(map(safe_text, keys))} in {env.file.name}"]
-    if cell.params.get("push"):
-        from relay_tui.core.vault_sync import push_values
-
-        try:
-            path = push_values(project, env, values)
-        except RelayError as exc:
-            raise CellFailed([*lines, f"the file has the new values; Vault was NOT updated: "
-                              f"{exc.message}"]) from None  # fmt: skip
-        audit("push", env.name, keys, "ok", "notebook")
-        lines.append(f"pushed to {path}")
-    return lines
-
-
-def _due_keys(project: Project, env: Environment) -> list[str]:
-    """Keys of `env` whose rotation is overdue or due within 14 days (by the ledger)."""
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.rotation import dates_for, rotation_findings
-
+    env = cell_env(cell, project, options)
     if not env.file.exists():
         return []
-    dates = dates_for(project, env)
-    found = rotation_findings(EnvFile.load(env.file), env.name, "", project.specs, dates)
-    return [f.key for f in found if f.key and f.code in ("rotation-overdue", "rotation-due")]
+    values = EnvFile.load(env.file).values()
+    return [k for k, v in values.items() if v and spec_for(project.specs, k).is_secret]
 
 
-def _scan(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    raise RelayError("the leak scanner is not part of this version yet; this cell cannot run")
+_READS_ENV = frozenset(
+    {"generate-env", "generate", "set", "validate", "diff", "vault-push", "vault-pull", "rotate"}
+    | {"fill-missing"}
+)
+_WRITES_ENV = frozenset({"generate-env", "generate", "set", "vault-pull", "rotate", "fill-missing"})
 
 
-def _checklist(cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    items = [str(i.get("text", i)) if isinstance(i, dict) else str(i) for i in
-             cell.params.get("items") or []]  # fmt: skip
-    raise NeedsPerson(
-        "a checklist needs a person to tick it: " + "; ".join(map(safe_text, items)),
-        hint="open the notebook in the workbench",
-    )
+def reads(cell: Cell, default_env: str) -> frozenset[str]:
+    """The environments whose files the cell reads."""
+    if cell.type not in _READS_ENV:
+        return frozenset()
+    env = str(cell.params.get("env") or default_env)
+    if cell.type == "diff":
+        return frozenset({env, str(cell.params.get("other", ""))})
+    return frozenset({env})
 
 
-RUNNERS: dict[str, Callable[[Cell, Project, RunOptions], list[str]]] = {
-    "markdown": _markdown,
-    "generate-env": _generate_env,
-    "generate": _generate,
-    "set": _set,
-    "validate": _validate,
-    "diff": _diff,
-    "vault-push": _vault("push"),
-    "vault-pull": _vault("pull"),
-    "rotate": _rotate,
-    "scan": _scan,
-    "checklist": _checklist,
-}
+def writes(cell: Cell, default_env: str) -> frozenset[str]:
+    """The environments whose files the cell changes."""
+    if cell.type not in _WRITES_ENV:
+        return frozenset()
+    return frozenset({str(cell.params.get("env") or default_env)})
