@@ -35,6 +35,8 @@ class RelayApp(App[int]):
         Binding("2", "pane('pane-generate')", "Generate", show=False),
         Binding("3", "pane('pane-validate')", "Validate", show=False),
         Binding("4", "pane('pane-vault')", "Vault", show=False),
+        Binding("5", "pane('pane-notebook')", "Notebook", show=False),
+        Binding("6", "pane('pane-rotation')", "Rotation", show=False),
         Binding("E", "pick_env", "Env"),
         Binding("question_mark", "keys", "Keys"),
         Binding("ctrl+p", "command_palette", "Palette", show=False),
@@ -72,6 +74,28 @@ class RelayApp(App[int]):
         # Vault label would otherwise compete with it for the interpreter.
         self.call_after_refresh(self.run_validation)
         self.call_after_refresh(self.resolve_vault_label)
+        if self.needs_setup():
+            self.call_after_refresh(self.open_setup)
+
+    def needs_setup(self) -> bool:
+        """A template and no development file yet: the first-time setup is what to do."""
+        project = self.session.project
+        if project.template_path is None or project.environments:
+            return False
+        return not project.environment("development").file.exists()
+
+    async def open_setup(self) -> None:
+        """Open the first-time setup notebook (read-only sessions only hear about it)."""
+        if self.session.read_only:
+            why = "no .env yet: the first-time setup (key 5) needs a writable session"
+            self.notify(why, severity="warning")
+            return
+        await self.action_pane("pane-notebook")
+        self.notify(
+            "No .env yet: this is the first-time setup. r runs the focused cell, R runs them all, "
+            "? lists every key.",
+            timeout=12,
+        )
 
     def _apply_theme(self, requested: str | None) -> str:
         from relay_tui.ui.themes import load_themes, pick_theme
@@ -277,6 +301,8 @@ PANES = {
     "pane-generate": ("relay_tui.ui.panes.generate_pane", "GeneratePane"),
     "pane-validate": ("relay_tui.ui.panes.validate_pane", "ValidatePane"),
     "pane-vault": ("relay_tui.ui.panes.vault_pane", "VaultPane"),
+    "pane-notebook": ("relay_tui.ui.panes.notebook_pane", "NotebookPane"),
+    "pane-rotation": ("relay_tui.ui.panes.rotation_pane", "RotationPane"),
 }
 
 

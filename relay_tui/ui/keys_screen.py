@@ -40,6 +40,8 @@ def binding_rows(app: RelayApp) -> list[Row]:
             rows.append(Row(f"{where}:{binding.key}", (keys, binding.description, where)))
     rows += [
         Row("pane-keys", ("1 2 3 4", "Env files · Generate · Validate · Vault", "everywhere")),
+        Row("pane-notebook", ("5", "Notebook: runbooks; the first-time setup", "everywhere")),
+        Row("pane-rotation", ("6", "Rotation: key ages against their cadence", "everywhere")),
         Row("tab", ("tab", "next field or table", "everywhere")),
     ]
     return rows

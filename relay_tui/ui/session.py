@@ -184,6 +184,21 @@ class Session:
         self.states[name] = self._load(name)
         return written
 
+    def files_changed(self, name: str | None) -> None:
+        """Files were written by someone else (a notebook cell): read them again.
+
+        Unsaved edits of `name` are kept and re-applied on save. A new file (the first-time
+        setup's .env) or a new relay.toml makes the project be read again.
+        """
+        fresh = load_project(self.project.root)
+        if set(fresh.environments) != set(self.project.environments) or (
+            fresh.config != self.project.config
+        ):
+            self.project = fresh
+            self._by_key.clear()
+        if name is not None and name in self.states:
+            self.rebase(name)
+
     def rebase(self, name: str) -> EnvState:
         """Resolve a conflict: read the file as it is now and re-apply the unsaved edits."""
         pending = self.state(name).pending

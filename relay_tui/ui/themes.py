@@ -34,6 +34,10 @@ APP_VARIABLE_DEFAULTS: dict[str, str] = {
     "cell-placeholder": "#b8860b",
     "cell-default": "#808080",
     "cell-reused": "#9b59b6",
+    "rotation-ok": "#2e9958",
+    "rotation-due": "#b8860b",
+    "rotation-overdue": "#d7373f",
+    "rotation-unknown": "#808080",
 }
 
 COLOUR_FIELDS: tuple[str, ...] = ("primary", "secondary", "accent", "foreground", "background")

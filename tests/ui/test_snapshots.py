@@ -42,3 +42,25 @@ def test_theme(snap_compare, workbench_project: Path, theme: str) -> None:
 def test_read_only_badge(snap_compare, workbench_project: Path) -> None:
     app = RelayApp(Session.open(workbench_project, read_only=True, env="production"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_rotation_pane(snap_compare, workbench_project: Path) -> None:
+    """Pane 6 with one key in each state (dates relative to today, so the ages stay the same)."""
+    import datetime
+
+    from relay_tui.core.rotation import record
+
+    with (workbench_project / ".env").open("a") as env:
+        env.write("DATABASE_PASSWORD=snapshot-pw-1\nSMTP_PASSWORD=snapshot-pw-2\n")
+        env.write("ADMIN_PASSWORD=snapshot-pw-3\n")
+    today = datetime.datetime.now(datetime.UTC).date()
+    for key, days in (("DATABASE_PASSWORD", 200), ("SMTP_PASSWORD", 170), ("JWT_SECRET_KEY", 10)):
+        record(workbench_project, "development", [key], today - datetime.timedelta(days=days))
+    app = RelayApp(Session.open(workbench_project))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

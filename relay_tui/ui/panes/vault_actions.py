@@ -160,6 +160,8 @@ class VaultSyncPane(Pane):
         if message.action == "push":
             version = f" (version {message.version})" if message.version else ""
             self.notify(f"pushed {plan.env} to {where}{version}", markup=False)
+            for warning in plan.warnings:  # e.g. the rotation dates were not recorded
+                self.notify(safe_text(warning), severity="warning", markup=False, timeout=10)
             values: dict[str, str | None] = {**plan.remote, **plan.local}
             vault_values = {**self.relay.vault_values, plan.env: values}
             self.relay.set_vault(self.relay.vault_label, vault_values)

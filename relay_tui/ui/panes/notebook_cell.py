@@ -1,0 +1,118 @@
+"""One notebook cell on screen: number, type and state on top; its text or result below."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from rich.text import Text
+from textual.widgets import Static
+
+from relay_tui.core.masking import safe_text
+from relay_tui.ui.notebook_state import FAILED, NOT_RUN, OK, RUNNING, STALE, Entry
+
+STATE_MARK = {NOT_RUN: "·", RUNNING: "…", OK: "✓", FAILED: "✗", STALE: "~"}
+LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
+MAX_LINES = 40  # a long result is cut here; the saved notebook and the report keep every line
+
+
+class CellView(Static, can_focus=True):
+    """A focusable block drawing one `Entry`; the pane redraws it when the entry changes."""
+
+    def __init__(self, entry: Entry, number: int, started: datetime.datetime | None) -> None:
+        super().__init__(classes="cell")
+        self.entry = entry
+        self.number = number
+        self.started = started
+        self.wanted = False  # focus this cell once it is on screen
+
+    def on_mount(self) -> None:
+        self.redraw()
+        if self.wanted:
+            self.wanted = False
+            self.focus()
+            self.call_after_refresh(self.scroll_visible)
+
+    def redraw(self, number: int | None = None, started: datetime.datetime | None = None) -> None:
+        """Draw the cell again (after a run, an edit or a move)."""
+        if number is not None:
+            self.number = number
+        if started is not None:
+            self.started = started
+        entry = self.entry
+        for state in STATE_MARK:
+            self.set_class(entry.state == state, "state-" + state.replace(" ", "-"))
+        self.update(self.render_text())
+
+    def render_text(self) -> Text:
+        """Header, then the body: markdown text, checklist items, or the last result."""
+        entry = self.entry
+        text = Text(no_wrap=False)
+        text.append(f"{STATE_MARK[entry.state]} [{self.number}] ", style="bold")
+        text.append(safe_text(entry.label), style="bold")
+        text.append(f"  {entry.state}{_when(entry)}", style="italic")
+        for line in self.body():
+            text.append("\n  " + safe_text(line))
+        return text
+
+    def body(self) -> list[str]:
+        """The lines under the header."""
+        entry, cell = self.entry, self.entry.cell
+        if cell.type == "markdown":
+            return rewrap(str(cell.params.get("text", "")))
+        if cell.type == "checklist":
+            return self._checklist_lines()
+        if entry.result is None or entry.state == RUNNING:
+            return []
+        lines = entry.result.lines
+        if len(lines) > MAX_LINES:
+            return [*lines[:MAX_LINES], f"… {len(lines) - MAX_LINES} more line(s)"]
+        return lines
+
+    def _checklist_lines(self) -> list[str]:
+        from relay_tui.core.checklist import checklist_items
+
+        now = datetime.datetime.now(datetime.UTC)
+        lines = []
+        for index, item in enumerate(checklist_items(self.entry.cell, self.started)):
+            done = self.entry.ticked.get(index)
+            box = "[x]" if done else "[ ]"
+            due = ""
+            if item.deadline is not None:
+                due = f" (by {item.deadline:%H:%M} UTC"
+                late = (done or now) > item.deadline
+                due += ", LATE)" if late else ")"
+            elif item.within is not None:
+                due = f" (within {_duration(item.within)} of the start)"
+            stamp = f" done {done:%H:%M}" if done else ""
+            lines.append(f"{box} {index + 1}. {item.text}{due}{stamp}")
+        return lines
+
+
+def rewrap(text: str) -> list[str]:
+    """Markdown-ish text as lines to wrap at the pane's width: paragraphs and list items kept."""
+    lines: list[str] = []
+    joining = False
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            lines.append("")
+            joining = False
+        elif joining and not LIST_ITEM.match(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+            joining = True
+    return lines
+
+
+def _when(entry: Entry) -> str:
+    result = entry.result
+    if result is None or result.finished is None or entry.state == RUNNING:
+        return ""
+    return f" {result.finished.astimezone(datetime.UTC):%H:%M:%S}"
+
+
+def _duration(delta: datetime.timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:g} h" if hours >= 1 else f"{delta.total_seconds() / 60:g} min"

@@ -1,0 +1,142 @@
+"""Running notebook cells from the workbench: ask what a cell needs, run it off the UI thread."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import RelayError
+from relay_tui.ui.modals import ConfirmScreen, EditValueScreen
+from relay_tui.ui.notebook_state import FAILED, OK, RUNNING, Entry
+from relay_tui.ui.panes.notebook_modals import ChooseScreen
+
+if TYPE_CHECKING:
+    from relay_tui.core.notebook_run import CellResult, RunOptions
+    from relay_tui.ui.panes.notebook_pane import NotebookPane
+
+
+class Cancelled(Exception):
+    """The person cancelled a question a cell asked."""
+
+
+async def run_cells(pane: NotebookPane, indexes: list[int]) -> None:
+    """Run cells in order, stopping at the first one that fails or is cancelled."""
+    state = pane.state
+    ran: list[str] = []
+    outcome = "ok"
+    for index in indexes:
+        entry = state.entries[index]
+        try:
+            result = await run_one(pane, index)
+        except Cancelled:
+            pane.notify(f"cell {index + 1} not run: cancelled", severity="warning")
+            outcome = "cancelled"
+            break
+        except RelayError as exc:
+            pane.fail(exc)
+            outcome = "refused"
+            break
+        ran.append(str(index + 1))
+        if result.status != OK:
+            outcome = "failed"
+            if len(indexes) > 1:
+                what = f"cell {index + 1} ({entry.cell.type})"
+                pane.notify(f"{what} failed: the run stopped there", severity="error")
+            break
+    if ran:
+        detail = f"workbench: {state.title}, cell(s) {', '.join(ran)}"
+        pane.relay.audit("notebook", state.default_env, [], outcome, detail)
+
+
+async def run_one(pane: NotebookPane, index: int) -> CellResult:
+    """Ask for what the cell needs, run it in a thread, and show its result."""
+    from relay_tui.core.notebook_run import run_cell, writes
+
+    state, session = pane.state, pane.session
+    entry = state.entries[index]
+    changed = writes(entry.cell, state.default_env)
+    if changed and session.read_only:
+        raise RelayError(
+            f"read-only session: cell {index + 1} ({entry.cell.type}) would change "
+            f"{', '.join(sorted(changed))}; nothing was run",
+            hint="start relay-tui without --read-only to run it",
+        )
+    options = await ask(pane, entry, _options(pane))
+    entry.state = RUNNING
+    pane.redraw_cell(index)
+    number = index + 1
+    result = await asyncio.to_thread(run_cell, number, entry.cell, session.project, options)
+    state.finished(index, result)
+    targets: list[str | None] = [*sorted(changed)] or [None]
+    for env in targets:
+        session.files_changed(env)
+    from relay_tui.ui.session import TEMPLATE
+
+    if session.active == TEMPLATE and state.default_env in session.project.environments:
+        pane.relay.switch_env(state.default_env)  # the setup's new .env becomes the active one
+    pane.redraw_all()
+    if changed:
+        pane.relay.data_changed(None)
+    if result.status == FAILED:
+        pane.notify(f"cell {number} failed: see the lines under it", severity="error")
+    return result
+
+
+def _options(pane: NotebookPane) -> RunOptions:
+    from relay_tui.core.notebook_run import RunOptions
+
+    state = pane.state
+    return RunOptions(
+        state.default_env,
+        started=state.start_clock(),
+        ticked=state.ticked_for_run(),
+        read_only=pane.session.read_only,
+    )
+
+
+async def ask(pane: NotebookPane, entry: Entry, options: RunOptions) -> RunOptions:
+    """The keys to choose, the values to type and the confirmations the cell needs."""
+    from relay_tui.core.notebook_run import key_choices, needs_keys, values_needed, writes
+
+    project, cell = pane.session.project, entry.cell
+    if needs_keys(cell):
+        choices = key_choices(cell, project, options)
+        if not choices:
+            raise RelayError(f"no keys with a value in {options.env} to choose from")
+        picked = await pane.app.push_screen_wait(
+            ChooseScreen("Choose the compromised keys", [(k, k) for k in choices], set())
+        )
+        if not picked:
+            raise Cancelled
+        options = options._replace(keys=tuple(picked))
+    inputs: dict[str, str] = {}
+    for key, help_text in values_needed(cell, project, options):
+        value = await pane.app.push_screen_wait(
+            EditValueScreen(f"value for {safe_text(key)}: {safe_text(help_text)}", "")
+        )
+        if value is None:
+            raise Cancelled
+        if not value:
+            raise RelayError(f"{safe_text(key)}: an empty value was not used")
+        inputs[key] = value
+    options = options._replace(inputs=inputs)
+    yes = False
+    if cell.type == "write-config" and not (project.root / "relay.toml").exists():
+        yes = await pane.app.push_screen_wait(
+            ConfirmScreen(
+                "Write relay.toml describing what the setup learned?\n"
+                "(environments, kinds and cadences; never a value)"
+            )
+        )
+    for env in sorted(writes(cell, options.env)):
+        if project.environment(env).protected:
+            yes = await pane.app.push_screen_wait(
+                ConfirmScreen(
+                    f"Cell {cell.type} changes the PROTECTED environment {env}.",
+                    type_to_confirm=env,
+                )
+            )
+            if not yes:
+                raise Cancelled
+    return options._replace(yes=yes)
