@@ -180,7 +180,8 @@ def _vault(direction: str) -> Runner:
         else:
             apply_pull(plan, env, envfile, _policy(options))
         audit(direction, env.name, keys, "ok", "notebook")
-        return [f"{direction}: {', '.join(map(safe_text, keys))} ({plan.location.full})"]
+        lines = [f"{direction}: {', '.join(map(safe_text, keys))} ({plan.location.full})"]
+        return lines + [f"warning: {safe_text(w)}" for w in plan.warnings]
 
     return run
 
