@@ -64,3 +64,15 @@ def test_rotation_pane(snap_compare, workbench_project: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_first_time_setup(snap_compare, project: Path) -> None:
+    """Pane 5 as it opens by itself on a project with only a template (no clock on screen)."""
+    app = RelayApp(Session.open(project))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

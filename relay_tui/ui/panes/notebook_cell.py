@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
@@ -44,16 +46,18 @@ class CellView(Static, can_focus=True):
             self.set_class(entry.state == state, "state-" + state.replace(" ", "-"))
         self.update(self.render_text())
 
-    def render_text(self) -> Text:
-        """Header, then the body: markdown text, checklist items, or the last result."""
+    def render_text(self) -> Group:
+        """Header, then the body indented: markdown text, checklist items, or the last result."""
         entry = self.entry
-        text = Text(no_wrap=False)
-        text.append(f"{STATE_MARK[entry.state]} [{self.number}] ", style="bold")
-        text.append(safe_text(entry.label), style="bold")
-        text.append(f"  {entry.state}{_when(entry)}", style="italic")
-        for line in self.body():
-            text.append("\n  " + safe_text(line))
-        return text
+        header = Text()
+        header.append(f"{STATE_MARK[entry.state]} [{self.number}] ", style="bold")
+        header.append(safe_text(entry.label), style="bold")
+        header.append(f"  {entry.state}{_when(entry)}", style="italic")
+        lines = self.body()
+        if not lines:
+            return Group(header)
+        body = Text("\n".join(safe_text(line) for line in lines))
+        return Group(header, Padding(body, (0, 0, 0, 2)))
 
     def body(self) -> list[str]:
         """The lines under the header."""

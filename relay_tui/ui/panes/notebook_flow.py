@@ -62,6 +62,7 @@ async def run_one(pane: NotebookPane, index: int) -> CellResult:
             f"{', '.join(sorted(changed))}; nothing was run",
             hint="start relay-tui without --read-only to run it",
         )
+    pane.focus_cell(index)
     options = await ask(pane, entry, _options(pane))
     entry.state = RUNNING
     pane.redraw_cell(index)
