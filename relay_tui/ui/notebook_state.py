@@ -43,6 +43,7 @@ class NotebookState:
         outputs = notebook.outputs
         self.entries = [Entry(c, outputs.get(n)) for n, c in enumerate(notebook.cells, start=1)]
         self.started: datetime.datetime | None = None  # the first run in this session
+        self.preset_keys: tuple[str, ...] = ()  # ticked first when a cell asks for keys
         self.dirty = False
 
     # ----- what the runner needs -------------------------------------------------------

@@ -243,3 +243,21 @@ class TestIncident:
             assert len(reports) == 1
             report = reports[0].read_text()
             assert "JWT_SECRET_KEY" in report and after not in report and before not in report
+
+    async def test_open_incident_ticks_the_leaked_key(self, make_app: MakeApp) -> None:
+        app = make_app()
+        async with app.run_test(size=(100, 40)) as pilot:
+            pane = await open_notebook(pilot, app, "rotate-what-is-due")
+            pane.open_incident("production", ["JWT_SECRET_KEY"])
+            await wait_idle(pilot, app)
+            assert app.session.active == "production" and pane.state.default_env == "production"
+            assert pane.state.title.startswith("Incident response")
+            rotate = next(i for i, e in enumerate(pane.state.entries) if e.cell.type == "rotate")
+            pane.focus_cell(rotate)
+            await pilot.press("r")
+            await wait_for_screen(pilot, app)
+            assert isinstance(app.screen, ChooseScreen)
+            assert app.screen.query_one("SelectionList").selected == ["JWT_SECRET_KEY"]
+            await pilot.press("escape")
+            await wait_idle(pilot, app)
+            assert states(app)[rotate] == "not run"  # cancelled: nothing rotated

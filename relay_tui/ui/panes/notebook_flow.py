@@ -106,7 +106,11 @@ async def ask(pane: NotebookPane, entry: Entry, options: RunOptions) -> RunOptio
         if not choices:
             raise RelayError(f"no keys with a value in {options.env} to choose from")
         picked = await pane.app.push_screen_wait(
-            ChooseScreen("Choose the compromised keys", [(k, k) for k in choices], set())
+            ChooseScreen(
+                "Choose the compromised keys",
+                [(k, k) for k in choices],
+                set(pane.state.preset_keys) & set(choices),
+            )
         )
         if not picked:
             raise Cancelled

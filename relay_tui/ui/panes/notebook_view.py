@@ -63,6 +63,13 @@ class NotebookView(Pane):
             return
         self.show(book)
 
+    def open_incident(self, env: str, keys: list[str]) -> None:
+        """The incident-response notebook on `env`, with `keys` ticked when it asks which leaked."""
+        if env in self.session.env_names() and env != self.session.active:
+            self.relay.switch_env(env)
+        self.open_notebook("incident-response")
+        self.state.preset_keys = tuple(keys)
+
     def show(self, book: Notebook) -> None:
         """Replace the open notebook (its results are the saved outputs, if any)."""
         self._state = NotebookState(book, self.default_env())
