@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 from collections.abc import Callable
@@ -127,6 +128,9 @@ def _strict(env: Environment) -> bool:
     return env.protected or env.name == "production"
 
 
+_URL_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
+
+
 def _check_keys(
     report: Report, project: Project, env: Environment, file: str, envfile: EnvFile
 ) -> None:
@@ -227,6 +231,9 @@ def _check_secret_value(
     same_as_template = spec.kind != "url" and value == spec.template_value
     if same_as_template or (part and looks_like_placeholder(part)):
         add("placeholder-value", spec.required or strict, f"{key} still holds a placeholder {what}")
+        return
+    if spec.kind == "url" and not _URL_SHAPE.match(value):
+        add("invalid-url", spec.required or strict, f"{key} is not a URL (scheme://host/...)")
         return
     if spec.kind in ("provider", "url", "rsa", "ed25519", "ec-p256", "tls-cert"):
         return

@@ -118,3 +118,21 @@ def test_permissions_and_unreadable_files(tmp_path: Path) -> None:
 def test_explicit_missing_environment_is_an_error(tmp_path: Path) -> None:
     findings = run(tmp_path, {}, ["staging"])
     assert [(f.code, f.severity) for f in findings] == [("missing-file", "error")]
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("abcdefghijklmnopqrstuvwxyz", True),
+        ("db.internal:5432/relay", True),
+        ("postgresql://relay:Vx8-Lq2.Rk5_Tn9~Wm3z@db.internal:5432/relay", False),
+        ("sqlite:///var/lib/relay.db", False),
+    ],
+)
+def test_a_url_key_must_hold_a_url(tmp_path: Path, value: str, bad: bool) -> None:
+    (tmp_path / ".env.example").write_text("# Database URL, credentials included.\nDATABASE_URL=\n")
+    env = tmp_path / ".env"
+    env.write_text(f"DATABASE_URL={value}\n")
+    os.chmod(env, 0o600)
+    found = codes(validate(load_project(tmp_path), None, git=False).findings)
+    assert ("invalid-url" in found) is bad
