@@ -12,13 +12,14 @@ from relay_tui.commands.vault_args import add_parser as add_vault_parser
 from relay_tui.errors import ExitCode, RelayError
 
 EPILOG = (
-    "exit codes: 0 ok; 1 findings (validation errors, drift); 2 usage or configuration error; "
-    "3 backend error (Vault, git, file system); 4 refused for safety; 70 internal error"
+    "exit codes: 0 ok; 1 findings (validation errors, drift, leaks); "
+    "2 usage or configuration error; 3 backend error (Vault, git, file system); "
+    "4 refused for safety; 70 internal error"
 )
 
 
 COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault", "audit", "rotate", "notebook")  # fmt: skip
+            "ui", "vault", "audit", "rotate", "notebook", "scan")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -89,6 +90,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from relay_tui.commands.audit_cmd import add_parser as add_audit_parser
 
         add_audit_parser(sub, common)
+    if only in (None, "scan"):
+        from relay_tui.commands.scan_cmd import add_parser as add_scan_parser
+
+        add_scan_parser(sub, common)
     return parser
 
 
@@ -138,6 +143,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from relay_tui.commands.audit_cmd import run_audit
 
         return run_audit(args)
+    if command == "scan":
+        from relay_tui.commands.scan_cmd import run_scan
+
+        return run_scan(args)
     if command == "ui":
         from relay_tui.ui.launch import run_workbench
 

@@ -23,7 +23,7 @@ CELL_TYPES: dict[str, frozenset[str]] = {
     "vault-push": frozenset({"env"}),
     "vault-pull": frozenset({"env"}),
     "rotate": frozenset({"env", "keys", "push"}),
-    "scan": frozenset({"path"}),
+    "scan": frozenset({"path", "history"}),
     "checklist": frozenset({"items"}),
     "explain": frozenset({"env"}),
     "fill-missing": frozenset({"env"}),

@@ -246,7 +246,32 @@ def _due_keys(project: Project, env: Environment) -> list[str]:
 
 
 def _scan(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    raise RelayError("the leak scanner is not part of this version yet; this cell cannot run")
+    from relay_tui.core.scan import ScanOptions, scan
+    from relay_tui.core.scan_baseline import default_path, load_baseline, split_baselined
+    from relay_tui.core.scan_report import cell_line
+
+    history, where = cell.params.get("history", False), str(cell.params.get("path") or ".")
+    if not isinstance(history, bool):
+        raise RelayError(f"cell {number}: history must be true or false")
+    root = (project.root / where).resolve()
+    if not root.is_dir() or not root.is_relative_to(project.root.resolve()):
+        raise RelayError(f"cell {number}: {safe_text(where)} is not a folder of the project")
+    outcome, keys, detail = "failed", [], "notebook: " + ("history" if history else "tree")
+    try:
+        report = scan(root, ScanOptions(history=history), project)
+        found, hidden = split_baselined(report.findings, load_baseline(default_path(project.root)))
+        keys = sorted({f.label.split()[-1] for f in found if f.label and f.label.split()})
+        outcome, detail = ("found" if found else "ok"), f"{detail}: {len(found)} finding(s)"
+    finally:
+        audit("scan", None, keys, outcome, detail)
+    lines = [cell_line(f) for f in found]
+    total = f"{len(found)} finding(s) in {report.files} file(s)"
+    if history:
+        total += f" and {report.commits} commit(s)"
+    lines.append(total + (f"; {len(hidden)} accepted by the baseline" if hidden else ""))
+    if found:
+        raise CellFailed(lines)
+    return lines
 
 
 def _checklist(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:

