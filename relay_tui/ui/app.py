@@ -37,6 +37,7 @@ class RelayApp(App[int]):
         Binding("4", "pane('pane-vault')", "Vault", show=False),
         Binding("5", "pane('pane-notebook')", "Notebook", show=False),
         Binding("6", "pane('pane-rotation')", "Rotation", show=False),
+        Binding("7", "pane('pane-scan')", "Scan", show=False),
         Binding("E", "pick_env", "Env"),
         Binding("question_mark", "keys", "Keys"),
         Binding("ctrl+p", "command_palette", "Palette", show=False),
@@ -303,6 +304,7 @@ PANES = {
     "pane-vault": ("relay_tui.ui.panes.vault_pane", "VaultPane"),
     "pane-notebook": ("relay_tui.ui.panes.notebook_pane", "NotebookPane"),
     "pane-rotation": ("relay_tui.ui.panes.rotation_pane", "RotationPane"),
+    "pane-scan": ("relay_tui.ui.panes.scan_pane", "ScanPane"),
 }
 
 

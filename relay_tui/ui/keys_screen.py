@@ -42,6 +42,7 @@ def binding_rows(app: RelayApp) -> list[Row]:
         Row("pane-keys", ("1 2 3 4", "Env files · Generate · Validate · Vault", "everywhere")),
         Row("pane-notebook", ("5", "Notebook: runbooks; the first-time setup", "everywhere")),
         Row("pane-rotation", ("6", "Rotation: key ages against their cadence", "everywhere")),
+        Row("pane-scan", ("7", "Scan: leaked secrets in the tree and history", "everywhere")),
         Row("tab", ("tab", "next field or table", "everywhere")),
     ]
     return rows

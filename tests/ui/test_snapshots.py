@@ -76,3 +76,27 @@ def test_first_time_setup(snap_compare, project: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_scan_pane(snap_compare, workbench_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pane 7 after the working-tree scan of a project with two leaks (the time made constant)."""
+    from relay_tui.core import scan as core_scan
+    from tests.ui.test_scan_pane import plant_leaks
+
+    plant_leaks(workbench_project)
+    real = core_scan.scan
+
+    def timed(root: Path, options: core_scan.ScanOptions, project=None) -> core_scan.ScanReport:
+        report = real(root, options, project)
+        report.seconds = 0.01
+        return report
+
+    monkeypatch.setattr(core_scan, "scan", timed)
+    app = RelayApp(Session.open(workbench_project))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
