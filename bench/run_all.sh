@@ -12,3 +12,4 @@ $PY bench/bench_generate.py "$@"
 $PY bench/bench_cli.py "$@"
 $PY bench/bench_vault.py "$@"   # starts and stops its own OpenBao dev server
 $PY bench/bench_tui.py "$@"   # needs tmux; the workbench vs a bare Textual DataTable app
+$PY bench/bench_scan.py "$@"   # leak scanner vs git log -p and the peers (venv: bench/.peers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -319,6 +320,7 @@ def secret_body(rule: Rule, secret: str) -> str:
     return secret
 
 
+@functools.lru_cache(maxsize=4096)  # history repeats the same candidates in many blob versions
 def accept_secret(rule: Rule, secret: str) -> bool:
     """Apply the rule's value checks: placeholders, length, entropy, character mix, references."""
     if len(secret) < rule.min_length:
