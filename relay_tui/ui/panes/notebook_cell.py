@@ -74,7 +74,7 @@ class CellView(Static, can_focus=True):
         return lines
 
     def _checklist_lines(self) -> list[str]:
-        from relay_tui.core.checklist import checklist_items
+        from relay_tui.core.checklist import checklist_items, is_late, within_text
 
         now = datetime.datetime.now(datetime.UTC)
         lines = []
@@ -84,10 +84,9 @@ class CellView(Static, can_focus=True):
             due = ""
             if item.deadline is not None:
                 due = f" (by {item.deadline:%H:%M} UTC"
-                late = (done or now) > item.deadline
-                due += ", LATE)" if late else ")"
+                due += ", LATE)" if is_late(item, done, now) else ")"
             elif item.within is not None:
-                due = f" (within {_duration(item.within)} of the start)"
+                due = f" (within {within_text(item.within)} of the start)"
             stamp = f" done {done:%H:%M}" if done else ""
             lines.append(f"{box} {index + 1}. {item.text}{due}{stamp}")
         return lines
@@ -115,8 +114,3 @@ def _when(entry: Entry) -> str:
     if result is None or result.finished is None or entry.state == RUNNING:
         return ""
     return f" {result.finished.astimezone(datetime.UTC):%H:%M:%S}"
-
-
-def _duration(delta: datetime.timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours:g} h" if hours >= 1 else f"{delta.total_seconds() / 60:g} min"
