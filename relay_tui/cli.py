@@ -19,7 +19,7 @@ EPILOG = (
 
 
 COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault", "audit", "rotate", "notebook", "scan")  # fmt: skip
+            "ui", "vault", "audit", "rotate", "notebook", "scan", "trust", "untrust")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -90,6 +90,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from relay_tui.commands.audit_cmd import add_parser as add_audit_parser
 
         add_audit_parser(sub, common)
+    if only in (None, "trust", "untrust"):
+        from relay_tui.commands.trust_cmd import add_parser as add_trust_parser
+
+        add_trust_parser(sub, common)
     if only in (None, "scan"):
         from relay_tui.commands.scan_cmd import add_parser as add_scan_parser
 
@@ -143,6 +147,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from relay_tui.commands.audit_cmd import run_audit
 
         return run_audit(args)
+    if command in ("trust", "untrust"):
+        from relay_tui.commands.trust_cmd import run_trust
+
+        return run_trust(args)
     if command == "scan":
         from relay_tui.commands.scan_cmd import run_scan
 

@@ -112,8 +112,21 @@ def load_project(root: Path) -> Project:
         if "environments" in config
         else _inferred_environments(root)
     )
+    _check_paths(root, template_path, environments)
     name = str(project_table.get("name") or root.name)
     return Project(root, name, template_path, environments, config)
+
+
+def _check_paths(
+    root: Path, template_path: Path | None, environments: dict[str, Environment]
+) -> None:
+    """A path that leaves the project needs trust; a start-up file in the home is refused."""
+    from relay_tui.core.trust import check_path
+
+    if template_path is not None:
+        check_path(root, template_path, "the template")
+    for env in environments.values():
+        check_path(root, env.file, f"environment {env.name}'s file")
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -160,7 +173,7 @@ def _configured_environments(root: Path, tables: dict[str, Any]) -> dict[str, En
             )
         file = table.get("file", ".env" if name == "development" else f".env.{name}")
         protected = table.get("protected", name == "production")
-        if not isinstance(file, str) or not file:
+        if not isinstance(file, str) or not file or "\0" in file:
             raise ConfigurationError(f"{where}: file must be a path")
         if not isinstance(protected, bool):
             raise ConfigurationError(f"{where}: protected must be true or false")

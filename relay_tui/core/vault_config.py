@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from relay_tui.core.masking import safe_text
 from relay_tui.core.vault_transport import TlsSettings
-from relay_tui.errors import ConfigurationError
+from relay_tui.errors import ConfigurationError, RefusedError
 
 if TYPE_CHECKING:
     from relay_tui.core.project import Environment, Project
@@ -33,10 +34,13 @@ class VaultSettings(NamedTuple):
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
     max_retries: int = 2
+    plain_http_allowed: bool = False
 
     @property
     def tls_mode(self) -> str:
         """A one-line description of the TLS mode, for status lines and errors."""
+        if self.plain_http_allowed:
+            return "NONE: plain http to another host, allowed by RELAY_TUI_ALLOW_HTTP"
         if not self.addr.startswith("https://"):
             return "none (plain http)"
         if not self.tls.verify:
@@ -104,6 +108,14 @@ def resolve(
             token_source = "~/.vault-token" if token else ""
         except OSError:
             token = None
+    allow_http_text = env.get("RELAY_TUI_ALLOW_HTTP", "")
+    allow_http = parse_bool("RELAY_TUI_ALLOW_HTTP", allow_http_text) if allow_http_text else False
+    if token and addr.startswith("http://") and not allow_http and not _loopback(addr):
+        raise RefusedError(
+            f"Vault address {safe_text(addr)} (from {addr_source}) is plain http to a host that is"
+            " not this machine: the token would travel unencrypted, so nothing was sent",
+            hint="use https://, or set RELAY_TUI_ALLOW_HTTP=1 if you accept that risk",
+        )
     namespace, _ = _first(env, "BAO_NAMESPACE", "VAULT_NAMESPACE")
     skip, skip_name = _first(env, "BAO_SKIP_VERIFY", "VAULT_SKIP_VERIFY")
     verify = not parse_bool(skip_name, skip) if skip is not None else True
@@ -121,6 +133,7 @@ def resolve(
     retries = _count(retries_name, retries_text) if retries_text else 2
     return VaultSettings(
         addr=addr,
+        plain_http_allowed=allow_http and addr.startswith("http://") and not _loopback(addr),
         addr_source=addr_source,
         token=token,
         token_source=token_source or "none",
@@ -131,6 +144,23 @@ def resolve(
         read_timeout=read_timeout,
         max_retries=retries,
     )
+
+
+def _loopback(addr: str) -> bool:
+    """Whether `addr` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(addr).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _seconds(name: str, text: str) -> float:
@@ -155,8 +185,14 @@ def settings_for(
 ) -> VaultSettings:
     """Connection settings: `env`'s own address and mount when relay.toml names them."""
     vault_table = project.config.get("vault", {})
-    return resolve(
+    settings = resolve(
         cli_addr=cli_addr,
         config_addr=(env and env.vault_addr) or vault_table.get("addr"),
         config_mount=(env and env.vault_mount) or vault_table.get("mount"),
     )
+    if settings.addr_source == "relay.toml":  # the repository names the server: the user decides
+        from relay_tui.core.trust import Request, require
+
+        where = f"[environments.{env.name}]" if env and env.vault_addr else "[vault]"
+        require(project.root, Request("Vault address", settings.addr, where))
+    return settings

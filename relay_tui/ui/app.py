@@ -208,8 +208,12 @@ class RelayApp(App[int]):
 
         session = self.session
         env = None if session.active == TEMPLATE else session.project.environment(session.active)
+        from relay_tui.core.trust import NotTrustedError
+
         try:
             settings = settings_for(session.project, env)
+        except NotTrustedError:
+            label = "not trusted (run relay-tui trust)"
         except RelayError:
             label = "configuration error"
         else:

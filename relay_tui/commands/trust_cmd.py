@@ -1,0 +1,67 @@
+"""`relay-tui trust` / `untrust`: allow (or forget) what this project's relay.toml asks for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from relay_tui.core import trust
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import ConfigurationError, RefusedError
+from relay_tui.output import note, out
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `trust` and `untrust`."""
+    parser = sub.add_parser(
+        "trust", parents=[common], help="allow what relay.toml asks for (addresses, outside paths)"
+    )
+    parser.add_argument("--yes", action="store_true", help="trust without asking (scripts)")
+    sub.add_parser("untrust", parents=[common], help="forget the trust in this relay.toml")
+
+
+def _config(root: Path) -> dict[str, Any]:
+    import tomllib
+
+    content = trust.config_bytes(root)
+    if content is None:
+        return {}
+    if len(content) > trust.MAX_CONFIG_BYTES:
+        raise ConfigurationError(f"{trust.CONFIG_NAME}: too large to be a configuration file")
+    try:
+        return tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(
+            f"{trust.CONFIG_NAME}: not valid TOML ({safe_text(str(exc))})",
+            hint="fix it before trusting it",
+        ) from None
+    except RecursionError:
+        raise ConfigurationError(f"{trust.CONFIG_NAME}: nested too deeply") from None
+
+
+def run_trust(args: argparse.Namespace) -> int:
+    """Show what the file asks for, then record its SHA-256 as trusted."""
+    root = Path(args.project).resolve()
+    if args.command == "untrust":
+        forgot = trust.untrust(root)
+        note(f"{'no longer trusted' if forgot else 'was not trusted'}: {safe_text(str(root))}")
+        return 0
+    asks = trust.requests(root, _config(root))
+    out(f"{safe_text(str(root / trust.CONFIG_NAME))} asks for:")
+    for request in asks or []:
+        out(f"  {request.describe()}")
+    if not asks:
+        out("  nothing that sends a credential or leaves the project")
+    if not args.yes:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise RefusedError("not trusted: no terminal to ask on", hint="add --yes")
+        sys.stderr.write("Trust this exact content? [y/N] ")
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            note("not trusted")
+            return int(RefusedError.exit_code)
+    value = trust.trust(root)
+    note(f"trusted (sha256 {value[:16]}…); any change to it needs `relay-tui trust` again")
+    return 0
