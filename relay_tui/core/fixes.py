@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 from relay_tui.core import safewrite
@@ -60,13 +59,10 @@ def ignore_in_git(path: Path) -> tuple[Path, str] | None:
 
 
 def _toplevel(folder: Path) -> Path:
-    found = subprocess.run(
-        ["git", "-c", "core.fsmonitor=false", "rev-parse", "--show-toplevel"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if found.returncode != 0 or not found.stdout.strip():
+    from relay_tui.core import git
+
+    found = git.run(folder, "rev-parse", "--show-toplevel", timeout=30)
+    top = found.stdout.decode("utf-8", "surrogateescape").strip()
+    if found.returncode != 0 or not top:
         raise BackendError(f"cannot find the git repository of {safe_text(str(folder))}")
-    return Path(found.stdout.strip())
+    return Path(top)

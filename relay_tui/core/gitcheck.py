@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
 from relay_tui.core.masking import safe_text
-from relay_tui.errors import GitExposureError
-
-# Settings that stop a hostile repository from running code through our git calls.
-SAFE_GIT = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "diff.external=",
-)  # fmt: skip
+from relay_tui.errors import BackendError, GitExposureError
 
 
 class GitState(NamedTuple):
@@ -32,20 +23,13 @@ class GitState(NamedTuple):
 
 
 def _git(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes] | None:
-    exe = shutil.which("git")
-    if exe is None:
+    from relay_tui.core import git
+
+    if git.git_exe() is None:
         return None
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(
-            [exe, *SAFE_GIT, "-C", str(cwd), *args],
-            input=stdin.encode("utf-8", "surrogateescape"),
-            capture_output=True,
-            env=env,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        return git.run(cwd, *args, stdin=stdin.encode("utf-8", "surrogateescape"), timeout=30)
+    except BackendError:
         return None
 
 

@@ -14,26 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from relay_tui.core.git import git_command, git_env
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import BackendError, UsageError
 
-# Every git call: no fsmonitor, hooks, external diff or pager that a hostile repository could set.
-HARDENED = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "diff.external=",
-    "-c", "core.pager=cat",
-)  # fmt: skip
-# No system config, prompts or optional locks; objects as stored (a refs/replace/* entry could
-# otherwise show a harmless commit in place of one that holds a secret); and no network fetch of
-# a partial clone's missing blobs (git 2.45+; older versions ignore it).
-_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_OPTIONAL_LOCKS": "0",
-    "GIT_NO_REPLACE_OBJECTS": "1",
-    "GIT_NO_LAZY_FETCH": "1",
-}
 _BLOB_MODES = (b"100644", b"100755")  # regular files; symlinks (120000) and submodules skipped
 _CHUNK = 1 << 16
 
@@ -49,19 +33,6 @@ class Repo(NamedTuple):
         if not self.prefix:
             return top_path
         return top_path[len(self.prefix) :] if top_path.startswith(self.prefix) else None
-
-
-def git_env() -> dict[str, str]:
-    """The environment of every git call: the caller's, without system config or prompts."""
-    return {**os.environ, **_ENV, "LC_ALL": "C"}
-
-
-def git_command(cwd: Path, *args: str) -> list[str]:
-    """The argv of a hardened git call in `cwd`."""
-    exe = shutil.which("git")
-    if exe is None:
-        raise BackendError("git is not installed", hint="install git, or scan without --history")
-    return [exe, *HARDENED, "-C", str(cwd), *args]
 
 
 def run_git(cwd: Path, *args: str, what: str) -> bytes:
