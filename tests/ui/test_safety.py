@@ -144,8 +144,8 @@ async def test_copy_only_on_request_warns_over_ssh_and_clears(
     make_app: MakeApp, monkeypatch
 ) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 1 10.0.0.2 22")
-    monkeypatch.setattr("relay_tui.ui.app.CLIPBOARD_CLEAR_SECONDS", 0.2)
     copied: list[str] = []
+    timers: list[tuple[float, object]] = []
     app = make_app()
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -153,11 +153,22 @@ async def test_copy_only_on_request_warns_over_ssh_and_clears(
         await pilot.press("r", "down", "up")
         await pilot.pause()
         assert copied == []  # revealing and moving never copy
+        # The clearing timer is captured, not scheduled: no wall-clock race on a loaded machine.
+        real_set_timer = app.set_timer
+
+        def capture(delay: float, callback: object = None, **kwargs: object) -> object:
+            if callback == app.clear_clipboard:
+                timers.append((delay, callback))
+                return None
+            return real_set_timer(delay, callback, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app, "set_timer", capture)
         await pilot.press("c")
         await pilot.pause()
         assert copied == [DEV_SECRET]
         assert any("SSH" in str(n.message) for n in app._notifications)
-        await pilot.pause(0.4)
+        assert [delay for delay, _ in timers] == [30.0]
+        timers[0][1]()  # type: ignore[operator]
         assert copied[-1] == ""
 
 

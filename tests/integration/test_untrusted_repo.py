@@ -1,0 +1,280 @@
+"""A cloned repository is untrusted: its relay.toml sends no token and writes nothing outside
+the project until the user trusts it, and its git config runs no code."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from relay_tui.core import git as hardened_git
+from relay_tui.core import trust
+from relay_tui.core.vault_config import resolve
+from relay_tui.errors import RefusedError
+from tests.conftest import RunCli, git
+
+
+def token() -> str:
+    return "hvs." + "T0k3n" * 5  # built at run time: the repository passes its own scanner
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """A loopback 'Vault' that records every request and its token header."""
+
+    seen: ClassVar[list[tuple[str, str]]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, self.headers.get("X-Vault-Token", "")))
+        body = b'{"errors": ["nope"]}'
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_PUT = do_LIST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    seen: list[tuple[str, str]] = []
+    handler = type("Handler", (Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def with_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", token())
+
+
+class TestVaultAddressFromTheRepository:
+    def test_no_request_until_trusted_then_again_after_a_change(
+        self, cli: RunCli, project: Path, recorder: tuple[str, list[tuple[str, str]]],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:  # fmt: skip
+        addr, seen = recorder
+        with_token(monkeypatch)
+        (project / "relay.toml").write_text(f'[vault]\naddr = "{addr}"\n')
+        for args in (("vault", "status"), ("vault", "list"), ("validate",), ("status",)):
+            result = cli(*args)
+            assert "Traceback" not in result.stderr
+        assert seen == []
+        refused = cli("vault", "status")
+        assert refused.returncode == 4
+        assert addr in refused.stderr and "relay-tui trust" in refused.stderr
+        assert token() not in refused.stdout + refused.stderr
+
+        asked = cli("trust")  # no terminal and no --yes: refused, nothing recorded
+        assert asked.returncode == 4 and addr in asked.stdout
+        assert cli("vault", "status").returncode == 4 and seen == []
+
+        assert cli("trust", "--yes").returncode == 0
+        cli("vault", "status")
+        assert seen and all(sent == token() for _, sent in seen)
+
+        seen.clear()
+        with open(project / "relay.toml", "a") as handle:
+            handle.write("# any change needs trusting again\n")
+        assert cli("vault", "status").returncode == 4 and seen == []
+        assert cli("trust", "--yes").returncode == 0
+        assert cli("untrust").returncode == 0
+        assert cli("vault", "status").returncode == 4 and seen == []
+
+    def test_a_per_environment_address_needs_trust_too(
+        self, cli: RunCli, project: Path, recorder: tuple[str, list[tuple[str, str]]],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:  # fmt: skip
+        addr, seen = recorder
+        with_token(monkeypatch)
+        (project / "relay.toml").write_text(
+            f'[environments.staging]\nfile = ".env.staging"\nvault_path = "a/b"\n'
+            f'vault_addr = "{addr}"\n'
+        )
+        cli("generate", "--generate-env", "--env", "staging")
+        result = cli("vault", "diff", "--env", "staging")
+        assert result.returncode == 4 and "[environments.staging]" in result.stderr
+        assert seen == []
+
+    def test_the_users_own_address_wins_without_trust(
+        self, cli: RunCli, project: Path, recorder: tuple[str, list[tuple[str, str]]],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:  # fmt: skip
+        addr, seen = recorder
+        with_token(monkeypatch)
+        monkeypatch.setenv("VAULT_ADDR", addr)
+        (project / "relay.toml").write_text('[vault]\naddr = "https://vault.example.invalid"\n')
+        cli("vault", "status")
+        assert seen, "VAULT_ADDR from the user's environment is trusted"
+
+    def test_the_workbench_header_says_not_trusted(self, project: Path) -> None:
+        (project / "relay.toml").write_text('[vault]\naddr = "http://127.0.0.1:9"\n')
+        from relay_tui.core.project import load_project
+        from relay_tui.core.vault_config import settings_for
+
+        with pytest.raises(trust.NotTrustedError, match="not trusted"):
+            settings_for(load_project(project), None)
+
+
+class TestPlainHttp:
+    def test_a_token_is_never_sent_over_http_to_another_host(self) -> None:
+        environ = {"VAULT_ADDR": "http://vault.example.invalid:8200", "VAULT_TOKEN": token()}
+        with pytest.raises(RefusedError, match="plain http"):
+            resolve(environ, home=Path("/nonexistent"))
+
+    def test_the_opt_in_warns_in_the_tls_line(self) -> None:
+        environ = {
+            "VAULT_ADDR": "http://vault.example.invalid:8200",
+            "VAULT_TOKEN": token(),
+            "RELAY_TUI_ALLOW_HTTP": "1",
+        }
+        settings = resolve(environ, home=Path("/nonexistent"))
+        assert "NONE" in settings.tls_mode and "RELAY_TUI_ALLOW_HTTP" in settings.tls_mode
+
+    @pytest.mark.parametrize(
+        "addr", ["http://127.0.0.1:8200", "http://localhost:1", "http://[::1]:1"]
+    )
+    def test_loopback_http_is_fine(self, addr: str) -> None:
+        settings = resolve({"VAULT_ADDR": addr, "VAULT_TOKEN": token()}, home=Path("/nonexistent"))
+        assert settings.addr == addr
+
+
+class TestPathsOutsideTheProject:
+    @pytest.mark.parametrize("name", [".bashrc", ".profile", ".zshenv", ".ssh/authorized_keys"])
+    def test_a_startup_file_in_home_is_refused_even_when_trusted(
+        self, cli: RunCli, project: Path, isolated_home: Path, name: str
+    ) -> None:
+        target = isolated_home / name
+        (project / "relay.toml").write_text(f'[environments.development]\nfile = "{target}"\n')
+        assert cli("trust", "--yes").returncode == 0
+        result = cli("generate", "--generate-env", "--env", "development")
+        assert result.returncode == 4, result.stderr
+        assert "start-up" in result.stderr
+        assert not target.exists()
+
+    def test_an_outside_env_file_needs_trust(self, cli: RunCli, project: Path) -> None:
+        outside = project.parent / "elsewhere.env"
+        config = '[environments.development]\nfile = "../elsewhere.env"\n'
+        (project / "relay.toml").write_text(config)
+        result = cli("generate", "--generate-env", "--env", "development")
+        assert result.returncode == 4 and "relay-tui trust" in result.stderr
+        assert str(outside) in result.stderr and not outside.exists()
+        assert cli("trust", "--yes").returncode == 0
+        assert cli("generate", "--generate-env", "--env", "development").returncode == 0
+        assert outside.exists()
+
+    def test_a_symlink_out_of_the_project_needs_trust(self, cli: RunCli, project: Path) -> None:
+        outside = project.parent / "shared.env"
+        outside.write_text("PORT=1\n")
+        (project / ".env").symlink_to(outside)
+        result = cli("validate")
+        assert result.returncode == 4 and "outside the project" in result.stderr
+        listed = cli("trust", "--yes")
+        assert listed.returncode == 0 and str(outside) in listed.stdout
+        assert cli("validate").returncode != 4
+
+    def test_a_symlink_to_a_startup_file_is_refused(
+        self, cli: RunCli, project: Path, isolated_home: Path
+    ) -> None:
+        rc = isolated_home / ".bashrc"
+        rc.write_text("# the user's own\n")
+        (project / ".env").symlink_to(rc)
+        cli("trust", "--yes")
+        result = cli("set", "PORT", "--env", "development", stdin="1")
+        assert result.returncode == 4 and "start-up" in result.stderr
+        assert rc.read_text() == "# the user's own\n"
+
+
+def hostile(root: Path, tmp_path: Path) -> Path:
+    """Give `root` a .git/config and .gitattributes whose every trap writes to a marker."""
+    marker = tmp_path / "pwned"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\necho ran >> {marker}\ncat\n")
+    script.chmod(0o755)
+    (root / "notes.txt").write_text("tracked\n")
+    (root / ".env.staging").write_text("PORT=1\n")  # a tracked env file: validate asks git of it
+    git(root, "add", "-f", "notes.txt", ".gitignore", ".env.staging")
+    git(root, "commit", "-q", "-m", "init")
+    (root / ".gitattributes").write_text("* diff=evil filter=evil merge=evil\n")
+    with open(root / ".git" / "config", "a") as config:
+        config.write(
+            f"[core]\n\tfsmonitor = {script}\n\tpager = {script}\n\thooksPath = {tmp_path}\n"
+            f"\tsshCommand = {script}\n"
+            f'[diff "evil"]\n\ttextconv = {script}\n\tcommand = {script}\n'
+            f'[filter "evil"]\n\tclean = {script}\n\tsmudge = {script}\n'
+            f'[merge "evil"]\n\tdriver = {script}\n'
+        )
+    for hook in ("pre-commit", "post-checkout", "reference-transaction"):
+        (tmp_path / hook).write_text(f"#!/bin/sh\necho hook >> {marker}\n")
+        (tmp_path / hook).chmod(0o755)
+    for name in ("notes.txt", ".env.staging"):  # stat differs from the index: git re-reads it
+        os.utime(root / name, (1, 1))
+    return marker
+
+
+def test_hostile_git_config_runs_nothing_on_any_command(
+    cli: RunCli, project: Path, tmp_path: Path
+) -> None:
+    marker = hostile(project, tmp_path)
+    runs = [
+        ("generate", "--generate-env", "--env", "development"),
+        ("validate",),
+        ("status",),
+        ("set", "PORT", "--env", "development"),
+        ("unset", "PORT", "--env", "development"),
+        ("scan",),
+        ("scan", "--history"),
+        ("scan", "--staged"),
+        ("diff", "development", "template"),
+    ]
+    for args in runs:
+        result = cli(*args, stdin="8001")
+        assert "Traceback" not in result.stderr, args
+        assert not marker.exists(), args
+    plain = subprocess.run(["git", "-C", str(project), "status"], capture_output=True)
+    assert plain.returncode == 0
+    assert marker.exists(), "the trap was live: plain git status runs the clean filter"
+
+
+def test_git_gets_no_token_and_no_cloud_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", token())
+    monkeypatch.setenv("BAO_TOKEN", token())
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x" * 40)
+    monkeypatch.setenv("GITHUB_TOKEN", "y" * 40)
+    monkeypatch.setenv("GIT_ASKPASS_TOKEN", "z")
+    env = hardened_git.git_env()
+    assert not {"VAULT_TOKEN", "BAO_TOKEN", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN"} & set(env)
+    assert "GIT_ASKPASS_TOKEN" not in env
+    assert env["GIT_CONFIG_NOSYSTEM"] == "1" and "PATH" in env
+
+
+def test_git_children_see_no_token(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", token())
+    done = hardened_git.run(project, "var", "GIT_EDITOR")  # any command: the env is what counts
+    assert done.returncode in (0, 128)
+    dump = tmp_path / "env.txt"
+    script = tmp_path / "dump.sh"
+    script.write_text(f"#!/bin/sh\nenv > {dump}\n")
+    script.chmod(0o755)
+    # A user-trusted alias (the user's own GIT_CONFIG_* settings) sees the environment git got.
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "alias.dump")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", f"!{script}")
+    hardened_git.run(project, "dump")
+    assert dump.exists() and token() not in dump.read_text()
