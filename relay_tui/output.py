@@ -31,14 +31,20 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+def _shown(text: str) -> str:
+    from relay_tui.core.redact import redact
+
+    return _safe_lines(redact(text))
+
+
 def note(text: str) -> None:
     """Write one diagnostic line to stderr (made display-safe)."""
-    sys.stderr.write(_safe_lines(text) + "\n")
+    sys.stderr.write(_shown(text) + "\n")
 
 
 def error(text: str) -> None:
     """Write an error to stderr, prefixed with the program name."""
-    sys.stderr.write(paint("relay-tui: error: ", "error", sys.stderr) + _safe_lines(text) + "\n")
+    sys.stderr.write(paint("relay-tui: error: ", "error", sys.stderr) + _shown(text) + "\n")
 
 
 def internal_error(exc: BaseException) -> None:

@@ -158,12 +158,16 @@ class VaultStore:
             if version is not None:
                 raise UsageError(f"{location.mount}/ is a KV version 1 mount: it has no versions")
             body = self._read_or_missing(location, location.api("data"), None)
-            return Secret(location, dict(body.get("data") or {}))
+            fields = dict(body.get("data") or {})
+            _remember(fields)
+            return Secret(location, fields)
         url = location.api("data") + (f"?version={version}" if version else "")
         body = self._read_or_missing(location, url, version)
         data = body.get("data") or {}
         meta = data.get("metadata") or {}
-        return Secret(location, dict(data.get("data") or {}), meta.get("version"))
+        fields = dict(data.get("data") or {})
+        _remember(fields)
+        return Secret(location, fields, meta.get("version"))
 
     def _read_or_missing(self, location: Location, url: str, version: int | None) -> Any:
         try:
@@ -326,3 +330,10 @@ def _missing(
         f"{location.full} does not exist on {settings.where}",
         hint=f"list what is there: relay-tui vault list {location.mount}",
     )
+
+
+def _remember(fields: dict[str, Any]) -> None:
+    """Every value read is hidden from every later message of the session."""
+    from relay_tui.core.redact import remember
+
+    remember(*(v for v in fields.values() if isinstance(v, str)))

@@ -116,6 +116,9 @@ def resolve(
             " not this machine: the token would travel unencrypted, so nothing was sent",
             hint="use https://, or set RELAY_TUI_ALLOW_HTTP=1 if you accept that risk",
         )
+    from relay_tui.core.redact import remember
+
+    remember(token)
     namespace, _ = _first(env, "BAO_NAMESPACE", "VAULT_NAMESPACE")
     skip, skip_name = _first(env, "BAO_SKIP_VERIFY", "VAULT_SKIP_VERIFY")
     verify = not parse_bool(skip_name, skip) if skip is not None else True

@@ -55,11 +55,26 @@ class VaultFailure(NamedTuple):
 
     @property
     def first(self) -> str:
-        return safe_text(self.errors[0])[:300] if self.errors else "no details"
+        if not self.errors:
+            return "no details"
+        from relay_tui.core.redact import redact
+
+        return safe_text(redact(self.errors[0]))[:300]
 
 
 def explain(store: VaultStore, exc: TransportError | VaultFailure, action: str) -> RelayError:
-    """A BackendError (exit 3) that says what failed, where, and what to do."""
+    """A BackendError (exit 3) that says what failed, where, and what to do; redacted."""
+    from relay_tui.core.redact import redact
+
+    explained = _explain(store, exc, action)
+    explained.message = redact(explained.message)
+    explained.args = (explained.message,)
+    if explained.hint:
+        explained.hint = redact(explained.hint)
+    return explained
+
+
+def _explain(store: VaultStore, exc: TransportError | VaultFailure, action: str) -> RelayError:
     where = store.settings.where
     if isinstance(exc, TransportError):
         return _transport(store, exc, action)

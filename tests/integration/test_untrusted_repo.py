@@ -4,6 +4,7 @@ the project until the user trusts it, and its git config runs no code."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import subprocess
 import threading
@@ -278,3 +279,64 @@ def test_git_children_see_no_token(
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", f"!{script}")
     hardened_git.run(project, "dump")
     assert dump.exists() and token() not in dump.read_text()
+
+
+class Leaky(http.server.BaseHTTPRequestHandler):
+    """A loopback 'Vault' that echoes the token it was sent in every error body and header."""
+
+    status = 500
+
+    def do_GET(self) -> None:
+        sent = self.headers.get("X-Vault-Token", "")
+        body = json.dumps(
+            {
+                "errors": [
+                    f"bad token {sent}; see https://admin:hunter22@vault.internal/x; s.{'A' * 24}"
+                ]
+            }
+        ).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Echo", sent)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_PUT = do_LIST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("status", [500, 403, 400])
+def test_server_text_never_shows_the_token(
+    cli: RunCli, project: Path, monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    handler = type("Handler", (Leaky,), {"status": status})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with_token(monkeypatch)
+        monkeypatch.setenv("VAULT_ADDR", f"http://127.0.0.1:{server.server_address[1]}")
+        (project / "relay.toml").write_text(
+            '[environments.staging]\nfile = ".env.staging"\nvault_path = "relay/staging"\n'
+        )
+        cli("generate", "--generate-env", "--env", "staging")
+        runs = [
+            ("vault", "status"), ("vault", "list"), ("vault", "get", "relay/staging"),
+            ("vault", "diff", "--env", "staging"), ("vault", "push", "--env", "staging", "--yes"),
+            ("rotate", "JWT_SECRET_KEY", "--env", "staging", "--push"), ("validate",),
+        ]  # fmt: skip
+        shown = ""
+        for args in runs:
+            result = cli(*args)
+            assert result.returncode != 70, (args, result.stderr)
+            assert "Traceback" not in result.stderr
+            shown += result.stdout + result.stderr
+        assert token() not in shown
+        assert "hunter22" not in shown and "s." + "A" * 24 not in shown
+        if status == 500:
+            assert "[redacted]" in shown
+    finally:
+        server.shutdown()
+        server.server_close()
