@@ -9,7 +9,7 @@ from typing import Any
 
 from relay_tui.core import trust
 from relay_tui.core.masking import safe_text
-from relay_tui.errors import ConfigurationError, RefusedError
+from relay_tui.errors import RefusedError
 from relay_tui.output import note, out
 
 
@@ -23,22 +23,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(root: Path) -> dict[str, Any]:
-    import tomllib
+    from relay_tui.core.project import read_config
 
-    content = trust.config_bytes(root)
-    if content is None:
-        return {}
-    if len(content) > trust.MAX_CONFIG_BYTES:
-        raise ConfigurationError(f"{trust.CONFIG_NAME}: too large to be a configuration file")
-    try:
-        return tomllib.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(
-            f"{trust.CONFIG_NAME}: not valid TOML ({safe_text(str(exc))})",
-            hint="fix it before trusting it",
-        ) from None
-    except RecursionError:
-        raise ConfigurationError(f"{trust.CONFIG_NAME}: nested too deeply") from None
+    return read_config(root / trust.CONFIG_NAME)  # a broken file is refused, never trusted
 
 
 def run_trust(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from relay_tui.core.dotenv_codec import check_key, check_value, encode_value, ve
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import InputFileError, RefusedError, UsageError
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # env files, templates, notebooks, baselines, relay.toml
 BOM = "\ufeff"
 _LEAD = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\n|\r))*")
 _NEWLINES = re.compile(r"\r\n|\n|\r")
@@ -357,15 +357,25 @@ def rewrite_value(body: str, value: str, newline: str = "\n") -> str:
     return head + encode_value(value, style) + tail
 
 
-def read_env_bytes(path: Path) -> bytes:
+def read_env_bytes(path: Path, what: str = "env files") -> bytes:
     """Read a regular file's bytes with clear errors for everything else (never blocks on FIFOs)."""
+    data = read_limited(path, what)
+    if b"\x00" in data:
+        raise InputFileError(
+            f"{safe_text(str(path))}: looks binary (it contains NUL bytes); {what} are UTF-8 text"
+        )
+    return data
+
+
+def read_limited(path: Path, what: str) -> bytes:
+    """A regular file's bytes, at most MAX_FILE_BYTES; FIFOs, devices and folders are refused."""
     shown = safe_text(str(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputFileError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise InputFileError(f"{shown}: is a directory, not an env file") from None
+        raise InputFileError(f"{shown}: is a directory, not a file") from None
     except PermissionError:
         raise InputFileError(
             f"{shown}: permission denied", hint="check the file's owner and mode"
@@ -375,26 +385,26 @@ def read_env_bytes(path: Path) -> bytes:
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise InputFileError(f"{shown}: is a directory, not an env file")
+            raise InputFileError(f"{shown}: is a directory, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise InputFileError(f"{shown}: not a regular file (a FIFO, socket or device)")
         if info.st_size > MAX_FILE_BYTES:
             raise InputFileError(
-                f"{shown}: {info.st_size} bytes is over the {MAX_FILE_BYTES} byte limit for "
-                "env files"
+                f"{shown}: too large ({info.st_size} bytes is over the {MAX_FILE_BYTES} byte"
+                f" limit for {what})"
             )
         chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        size = 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
             chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:  # it grew while being read
+            raise InputFileError(f"{shown}: too large (over the {MAX_FILE_BYTES} byte limit)")
         data = b"".join(chunks)
     except OSError as exc:
         raise InputFileError(f"{shown}: cannot read ({exc.strerror})") from None
     finally:
         os.close(fd)
-    if b"\x00" in data:
-        raise InputFileError(
-            f"{shown}: looks binary (it contains NUL bytes); env files are UTF-8 text"
-        )
     return data
 
 

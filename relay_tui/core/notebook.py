@@ -74,6 +74,8 @@ def parse(text: str, where: str = "notebook") -> Notebook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigurationError(f"{where}: nested too deeply to be a notebook") from None
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ConfigurationError(f'{where}: needs a title = "..."')
@@ -166,10 +168,12 @@ def _output(table: Any, kind: str, number: int, where: str) -> CellResult:
 
 def load(path: Path) -> Notebook:
     """Read a notebook file."""
+    from relay_tui.core.envfile import read_env_bytes
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the notebook {safe_text(str(path))}: {exc}") from None
+        text = read_env_bytes(path, "notebooks").decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read the notebook {safe_text(str(path))}: not UTF-8") from None
     return parse(text, safe_text(path.name))._replace(path=path)
 
 
@@ -243,6 +247,8 @@ def find(name: str, project_root: Path) -> Path:
     for candidate in (Path(name), project_root / "notebooks" / f"{name}.toml",
                       BUILTIN_DIR / f"{name}.toml"):  # fmt: skip
         if candidate.is_file():
+            return candidate
+        if candidate.exists():  # a FIFO, device or folder: load() says which
             return candidate
     raise UsageError(
         f"no notebook {safe_text(name)!r}",

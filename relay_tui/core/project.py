@@ -96,7 +96,7 @@ def load_project(root: Path) -> Project:
     root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"{safe_text(str(root))}: not a folder", hint="pass --project DIR")
-    config = _read_config(root / CONFIG_NAME)
+    config = read_config(root / CONFIG_NAME)
     project_table = config.get("project", {})
     template_name = project_table.get("template")
     if template_name is not None:
@@ -129,22 +129,24 @@ def _check_paths(
         check_path(root, env.file, f"environment {env.name}'s file")
 
 
-def _read_config(path: Path) -> dict[str, Any]:
+def read_config(path: Path) -> dict[str, Any]:
+    """relay.toml's tables, checked for shape; {} when there is no file."""
     if not path.exists():
         return {}
     import tomllib
 
+    from relay_tui.core.envfile import read_limited
+
     try:
-        with open(path, "rb") as handle:
-            config = tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
+        config = tomllib.loads(read_limited(path, CONFIG_NAME).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(
             f"{CONFIG_NAME}: not valid TOML ({exc})", hint="fix the line it names"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"{CONFIG_NAME}: cannot read it ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"{CONFIG_NAME}: not UTF-8") from None
+    except RecursionError:
+        raise ConfigurationError(f"{CONFIG_NAME}: nested too deeply") from None
     unknown = set(config) - _TOP_LEVEL
     if unknown:
         raise ConfigurationError(
@@ -154,6 +156,13 @@ def _read_config(path: Path) -> dict[str, Any]:
     for table in _TOP_LEVEL & set(config):
         if not isinstance(config[table], dict):
             raise ConfigurationError(f"{CONFIG_NAME}: [{table}] must be a table")
+    for table, field in (("vault", "addr"), ("vault", "mount"), ("project", "name"),
+                         ("project", "template")):  # fmt: skip
+        value = config.get(table, {}).get(field)
+        if value is not None and (not isinstance(value, str) or "\0" in value):
+            raise ConfigurationError(
+                f"{CONFIG_NAME}: [{table}] {field} must be a string", hint=f'{field} = "..."'
+            )
     return config
 
 

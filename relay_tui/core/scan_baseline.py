@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,16 +33,17 @@ def load_baseline(path: Path) -> set[str]:
 def read_entries(path: Path) -> list[dict[str, str]]:
     """The entries ({fingerprint, rule, path}) of a baseline file; a missing file has none."""
     shown = safe_text(str(path))
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from relay_tui.core.envfile import read_limited
+
+    if not os.path.lexists(path):
         return []
-    except OSError as exc:
-        raise InputFileError(f"cannot read the baseline {shown}: {exc.strerror}") from None
+    raw = read_limited(path, "baselines")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise InputFileError(f"the baseline {shown} is not JSON", hint=_FIX) from None
+    except RecursionError:
+        raise InputFileError(f"the baseline {shown} is nested too deeply", hint=_FIX) from None
     return _entries(data, shown)
 
 

@@ -340,3 +340,53 @@ def test_server_text_never_shows_the_token(
     finally:
         server.shutdown()
         server.server_close()
+
+
+class TestHostileButExpectedInput:
+    """Inputs that used to reach exit 70 get a message and exit 2."""
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            "[vault]\nmount = 5\n",
+            "[vault]\naddr = ['x']\n",
+            "[project]\nname = 3\n",
+            "[project]\ntemplate = 'a\\u0000b'\n",
+            '[environments.development]\nfile = "a\\u0000b"\n',
+            "x = " + "[" * 5000 + "]" * 5000 + "\n",
+        ],
+        ids=["mount-int", "addr-list", "name-int", "template-nul", "file-nul", "toml-bomb"],
+    )
+    def test_bad_relay_toml(self, cli: RunCli, project: Path, config: str) -> None:
+        (project / "relay.toml").write_text(config)
+        trusted = cli("trust", "--yes")  # trusting is harmless; using the file still fails
+        assert trusted.returncode in (0, 2) and "Traceback" not in trusted.stderr
+        for args in (("validate",), ("status",), ("vault", "status")):
+            result = cli(*args)
+            assert result.returncode in (2, 4), (args, result.stderr)
+            assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+    def test_dev_zero_and_a_fifo_as_env_files(self, cli: RunCli, project: Path) -> None:
+        (project / ".env").symlink_to("/dev/zero")
+        fifo = project / ".env.staging"
+        os.mkfifo(fifo)
+        cli("trust", "--yes")  # /dev/zero lies outside the project: trusted, it is still refused
+        for env in ("development", "staging"):
+            result = cli("get", "PORT", "--env", env)
+            assert result.returncode == 2, result.stderr
+            assert "not a regular file" in result.stderr
+            assert "git" not in result.stderr
+
+    def test_a_deeply_nested_baseline(self, cli: RunCli, project: Path) -> None:
+        (project / "deep.json").write_text("[" * 100000 + "]" * 100000)
+        result = cli("scan", "--baseline", "deep.json")
+        assert result.returncode == 2, result.stderr
+        assert "internal error" not in result.stderr
+
+    def test_a_notebook_that_is_a_fifo_or_too_deep(self, cli: RunCli, project: Path) -> None:
+        os.mkfifo(project / "nb.toml")
+        result = cli("notebook", "run", "nb.toml")
+        assert result.returncode == 2 and "not a regular file" in result.stderr
+        (project / "deep.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+        result = cli("notebook", "run", "deep.toml")
+        assert result.returncode == 2 and "internal error" not in result.stderr
