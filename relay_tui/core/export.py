@@ -12,6 +12,11 @@ from relay_tui.errors import UsageError
 FORMATS = ("shell", "json", "dotenv", "k8s-secret", "external-secret")
 
 
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,252}")
+EMPTY = '""'
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # YAML 1.1 non-strings
+
+
 def exportable(values: dict[str, str | None]) -> tuple[dict[str, str], list[str]]:
     """Split values into those that can be exported and the names of keys that cannot."""
     good: dict[str, str] = {}
@@ -46,6 +51,21 @@ def render(values: dict[str, str], fmt: str, *, name: str = "relay") -> str:
     raise UsageError(f"unknown format {fmt!r}", hint="formats: " + ", ".join(FORMATS))
 
 
+def yaml_scalar(text: str) -> str:
+    """`text` as one YAML scalar: plain when it is a simple name, else a quoted JSON string."""
+    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return '"' + "".join(_yaml_char(c) for c in text) + '"'
+
+
+def _yaml_char(char: str) -> str:
+    """One character inside a double-quoted YAML scalar: printable ASCII as is, the rest escaped."""
+    code = ord(char)
+    if 0x20 <= code < 0x7F and char not in '"\\':
+        return char
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def k8s_name(name: str) -> str:
     """A DNS-1123 name for a Kubernetes object."""
     cleaned = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
@@ -65,7 +85,7 @@ def _k8s_secret(values: dict[str, str], name: str) -> str:
     ]
     for key, value in values.items():
         encoded = base64.b64encode(value.encode("utf-8", "surrogatepass")).decode("ascii")
-        lines.append(f"  {key}: {encoded}")
+        lines.append(f"  {yaml_scalar(key)}: {encoded or EMPTY}")
     return "\n".join(lines) + "\n"
 
 
@@ -78,7 +98,7 @@ def external_secret(name: str, fields: dict[str, str], vault_key: str, mount: st
     object_name = k8s_name(name)
     lines = [
         "# Needs a SecretStore named vault-backend, e.g. spec.provider.vault:",
-        f"#   path: {mount}, version: v2, server: <your Vault address>",
+        f"#   path: {yaml_scalar(mount)}, version: v2, server: <your Vault address>",
         "apiVersion: external-secrets.io/v1beta1",
         "kind: ExternalSecret",
         "metadata:",
@@ -97,7 +117,7 @@ def external_secret(name: str, fields: dict[str, str], vault_key: str, mount: st
     ]
     for key, field in fields.items():
         lines += [
-            f"    - secretKey: {key}",
+            f"    - secretKey: {yaml_scalar(key)}",
             "      remoteRef:",
             f"        key: {json.dumps(vault_key)}",
             f"        property: {json.dumps(field)}",

@@ -44,7 +44,22 @@ def lint(envfile: EnvFile, env: str, file: str) -> list[Finding]:
             continue
         key = entry.key
         shown = safe_text(key)
-        if not KEY_RE.match(key):
+        if not key.isascii():
+            marked = "".join(c if c.isascii() else f"<U+{ord(c):04X}>" for c in key)
+            add(
+                Finding(
+                    "non-ascii-key",
+                    "error",
+                    env,
+                    shown,
+                    f"{marked} has non-ASCII letters that look like others (a homoglyph): the"
+                    " program reading it will not find the key it expects",
+                    "retype the name in plain ASCII",
+                    file,
+                    entry.line,
+                )
+            )
+        elif not KEY_RE.match(key):
             add(
                 Finding(
                     "invalid-key-name",

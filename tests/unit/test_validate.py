@@ -86,6 +86,13 @@ def test_lint_rules(tmp_path: Path) -> None:
     assert "HIDDEN" not in found.get("parse-error", set())
 
 
+def test_a_homoglyph_key_is_an_error_and_marked(tmp_path: Path) -> None:
+    findings = run(tmp_path, {".env": "JWT_SECRET_\u041aEY=1\n"})
+    hits = [f for f in findings if f.code == "non-ascii-key"]
+    assert len(hits) == 1 and hits[0].severity == "error"
+    assert "<U+041A>" in hits[0].message
+
+
 def test_reuse_names_both_places_and_skips_template_values(tmp_path: Path) -> None:
     findings = run(
         tmp_path,
