@@ -77,6 +77,10 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
             f"{safe_text(str(report))} already exists; nothing was run",
             hint="name a new file for --report (a report is never overwritten)",
         )
+    if report is not None:
+        from relay_tui.core.envstore import check_destination
+
+        check_destination(report, force=False, what="--report")
     options = RunOptions(
         args.env,
         yes=args.yes,

@@ -34,6 +34,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     formats.add_argument("--json", action="store_true", help="a JSON list of findings")
     formats.add_argument("--sarif", action="store_true", help="SARIF 2.1.0, for code scanning")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--force", action="store_true", help="with --output: replace FILE")
     parser.add_argument(
         "--baseline",
         metavar="F",
@@ -63,6 +64,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 def run_scan(args: argparse.Namespace) -> int:
     """Scan, report, and return 1 when anything the baseline does not accept was found."""
     _check_usage(args)
+    if args.output is not None:
+        from relay_tui.core.envstore import check_destination
+
+        check_destination(Path(args.output).expanduser(), force=args.force, what="--output")
     project = project_from(args)
     root = _root(args.path, project)
     baseline = _baseline_path(args.baseline, project.root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from relay_tui.core.envfile import EnvFile
 from relay_tui.core.gitcheck import ensure_not_exposed
 from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment
-from relay_tui.errors import InputFileError, RefusedError
+from relay_tui.errors import InputFileError, RefusedError, UsageError
 
 T = TypeVar("T")
 
@@ -73,6 +74,24 @@ def save_env(envfile: EnvFile, env: Environment, policy: WritePolicy) -> None:
     expected = envfile.stamp.digest if envfile.stamp else safewrite.MISSING
     with safewrite.locked(env.file) as target:
         safewrite.write(target, envfile.to_bytes(), expected=expected)
+
+
+def check_destination(path: Path, *, force: bool, what: str) -> None:
+    """Before any work: refuse a link, an existing file (unless `force`) or a missing folder."""
+    shown = safe_text(str(path))
+    if os.path.islink(path):
+        raise RefusedError(
+            f"{what} {shown} is a symbolic link; relay-tui does not write through links",
+            hint="name a regular file",
+        )
+    if path.exists() and not force:
+        raise RefusedError(f"{what} {shown} already exists; nothing was done", hint="add --force")
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"{what} {shown}: the folder {safe_text(str(path.parent))} does not exist;"
+            " nothing was done",
+            hint="create the folder first, or name another file",
+        )
 
 
 def write_new_file(path: Path, data: bytes, *, force: bool, check_git: bool = True) -> None:

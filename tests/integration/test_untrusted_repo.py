@@ -390,3 +390,27 @@ class TestHostileButExpectedInput:
         (project / "deep.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
         result = cli("notebook", "run", "deep.toml")
         assert result.returncode == 2 and "internal error" not in result.stderr
+
+
+class TestDestinations:
+    def test_a_report_folder_that_does_not_exist_fails_before_any_cell(
+        self, cli: RunCli, project: Path
+    ) -> None:
+        result = cli("notebook", "run", "first-time-setup", "--report", "missing/dir/x.md")
+        assert result.returncode == 2 and "does not exist" in result.stderr
+        assert not (project / ".env").exists(), "no cell ran"
+
+    def test_scan_output_refuses_links_and_existing_files(
+        self, cli: RunCli, project: Path, tmp_path: Path
+    ) -> None:
+        victim = tmp_path / "victim.txt"
+        victim.write_text("keep\n")
+        (project / "link.json").symlink_to(victim)
+        result = cli("scan", "--json", "--output", "link.json")
+        assert result.returncode == 4 and "symbolic link" in result.stderr
+        assert victim.read_text() == "keep\n"
+        (project / "old.json").write_text("old\n")
+        assert cli("scan", "--json", "--output", "old.json").returncode == 4
+        assert (project / "old.json").read_text() == "old\n"
+        assert cli("scan", "--json", "--output", "old.json", "--force").returncode in (0, 1)
+        assert (project / "old.json").read_text() != "old\n"
