@@ -28,6 +28,11 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--since", metavar="REV", help="history: only commits after REV")
     parser.add_argument(
+        "--allow-shallow",
+        action="store_true",
+        help="history of a shallow clone: scan what is there",
+    )
+    parser.add_argument(
         "--staged", action="store_true", help="what is staged for the next commit (a hook)"
     )
     formats = parser.add_mutually_exclusive_group()
@@ -129,6 +134,7 @@ def _options(args: argparse.Namespace) -> ScanOptions:
         known=not args.no_known,
         vault=args.vault,
         honour_markers=not args.no_markers,
+        allow_shallow=args.allow_shallow,
     )
 
 

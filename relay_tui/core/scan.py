@@ -50,6 +50,7 @@ class ScanOptions(NamedTuple):
     vault: bool = False  # also the values of environments that live in Vault
     honour_markers: bool = True
     max_file_bytes: int = 10_000_000
+    allow_shallow: bool = False  # scan a shallow clone's partial history instead of refusing
 
 
 class ScanReport:
@@ -73,6 +74,21 @@ class ScanReport:
             f"commits={self.commits}, bytes={self.bytes}, skipped={self.skipped}, "
             f"engine={self.engine!r}, seconds={self.seconds:.3f})"
         )
+
+
+def _check_shallow(repo: scan_git.Repo, options: ScanOptions, report: ScanReport) -> None:
+    """A shallow clone hides older commits: refuse, or warn that the scan is partial."""
+    cut = scan_git.shallow_boundary(repo)
+    if not cut:
+        return
+    what = f"this clone is shallow: its history is cut at {cut} commit(s), older ones are missing"
+    if not options.allow_shallow:
+        raise UsageError(
+            f"{safe_text(str(repo.top))}: {what}, so --history would miss them",
+            hint="run `git fetch --unshallow` (in CI: check out with full depth, e.g. "
+            "fetch-depth: 0), or add --allow-shallow for a partial scan",
+        )
+    report.warnings.append(f"partial history scan: {what}")
 
 
 def scan(root: Path, options: ScanOptions, project: Project | None = None) -> ScanReport:
@@ -102,6 +118,7 @@ def scan(root: Path, options: ScanOptions, project: Project | None = None) -> Sc
         findings = _scan_staged(repo, matcher, options, report)
     elif history:
         assert repo is not None
+        _check_shallow(repo, options, report)
         walk_history = scan_git.History(repo, options.max_file_bytes, exclude=since)
         walk_history.start()  # git reads the history while the working tree is scanned
         try:

@@ -48,6 +48,20 @@ def run_git(cwd: Path, *args: str, what: str) -> bytes:
     return done.stdout
 
 
+def shallow_boundary(repo: Repo) -> int:
+    """How many boundary commits a shallow clone has (0: the history is whole)."""
+    done = run_git(repo.top, "rev-parse", "--is-shallow-repository", "--git-path", "shallow",
+                   what="check for a shallow clone")  # fmt: skip
+    lines = done.decode("utf-8", "surrogateescape").splitlines()
+    if not lines or lines[0].strip() != "true" or len(lines) < 2:
+        return 0
+    path = Path(lines[1]) if Path(lines[1]).is_absolute() else repo.top / lines[1]
+    try:
+        return max(1, sum(1 for line in path.read_text().splitlines() if line.strip()))
+    except OSError:
+        return 1
+
+
 def find_repo(root: Path) -> Repo | None:
     """The repository holding `root`, or None when it is in none (or git is not installed)."""
     if shutil.which("git") is None:

@@ -414,3 +414,22 @@ class TestDestinations:
         assert (project / "old.json").read_text() == "old\n"
         assert cli("scan", "--json", "--output", "old.json", "--force").returncode in (0, 1)
         assert (project / "old.json").read_text() != "old\n"
+
+
+def test_history_of_a_shallow_clone_is_refused_unless_allowed(
+    cli: RunCli, project: Path, tmp_path: Path
+) -> None:
+    for n in range(3):
+        (project / "notes.txt").write_text(f"v{n}\n")
+        git(project, "add", "notes.txt")
+        git(project, "commit", "-q", "-m", f"c{n}")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{project}", str(clone)], check=True
+    )
+    refused = cli("scan", "--history", project_dir=clone)
+    assert refused.returncode == 2, refused.stderr
+    assert "shallow" in refused.stderr and "git fetch --unshallow" in refused.stderr
+    allowed = cli("scan", "--history", "--allow-shallow", project_dir=clone)
+    assert allowed.returncode in (0, 1) and "partial history scan" in allowed.stderr
+    assert cli("scan", "--history").returncode in (0, 1)  # the full clone scans as before
