@@ -152,6 +152,8 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if expected is not None:
+            _recheck(target, info, expected, shown)  # another program may have replaced it
         os.rename(temp, name, src_dir_fd=target.dir_fd, dst_dir_fd=target.dir_fd)
     except BaseException as exc:
         with suppress(FileNotFoundError):
@@ -167,6 +169,26 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
             "a power cut now could undo the write",
             hint="check the disk, then read the file back",
         ) from None
+
+
+def _recheck(target: Target, before: os.stat_result | None, expected: str, shown: str) -> None:
+    """Right before the rename: the file must still be the one read (inode, size, time, hash)."""
+    try:
+        now: os.stat_result | None = os.stat(target.real)
+    except FileNotFoundError:
+        now = None
+    same = (before is None and now is None) or (
+        before is not None
+        and now is not None
+        and (now.st_ino, now.st_size, now.st_mtime_ns) == (before.st_ino, before.st_size,
+                                                           before.st_mtime_ns)
+    )  # fmt: skip
+    if not same or current_digest(target) != expected:
+        raise ConflictError(
+            f"{shown} was replaced by another program while it was being written;"
+            " nothing was written",
+            hint="reload it and make your change again",
+        )
 
 
 def _existing(target: Target) -> os.stat_result | None:

@@ -8,6 +8,7 @@ and git is a real repository made in a temp folder.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import resource
@@ -467,3 +468,34 @@ def test_ignored_file_is_written(repo: Path) -> None:
     edit_env(env_at(path, "staging"), lambda e: e.set("A", "2"), WritePolicy())
     assert EnvFile.load(path).get("A") == "2" and mode(path) == 0o600
     assert temps(repo) == []
+
+
+@pytest.mark.parametrize("how", ["rename-over", "same-size-rewrite", "delete"])
+def test_a_file_replaced_while_the_temp_file_is_written_is_not_clobbered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    path = tmp_path / ".env"
+    path.write_bytes(b"A=1\n")
+    expected = hashlib.sha256(b"A=1\n").hexdigest()
+    real_keep = safewrite._keep_owner_and_mode
+
+    def editor_saves_meanwhile(fd: int, info: object, shown: str) -> None:
+        real_keep(fd, info, shown)  # type: ignore[arg-type]
+        if how == "rename-over":
+            (tmp_path / "editor.tmp").write_bytes(b"A=2\n")
+            os.replace(tmp_path / "editor.tmp", path)
+        elif how == "same-size-rewrite":
+            path.write_bytes(b"A=3\n")
+            os.utime(path, ns=(1, 1))
+        else:
+            path.unlink()
+
+    monkeypatch.setattr(safewrite, "_keep_owner_and_mode", editor_saves_meanwhile)
+    with safewrite.locked(path) as target, pytest.raises(ConflictError, match="replaced"):
+        safewrite.write(target, b"A=ours\n", expected=expected)
+    survivors = {"rename-over": b"A=2\n", "same-size-rewrite": b"A=3\n"}
+    if how in survivors:
+        assert path.read_bytes() == survivors[how]
+    else:
+        assert not path.exists()
+    assert [p.name for p in tmp_path.iterdir() if "relay-tmp" in p.name] == []
