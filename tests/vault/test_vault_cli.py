@@ -104,6 +104,9 @@ def test_each_environment_may_name_its_own_server_and_mount(
     (tmp_path / ".env.staging").write_text("A=1\n")
     (tmp_path / ".env.production").write_text("A=2\n")
     run = {"extra": {"BAO_ADDR": ""}, "cwd": tmp_path}  # empty counts as unset, as in the CLIs
+    untrusted = relay(bao, "vault", "push", "--env", "staging", "--project", str(tmp_path), **run)
+    assert untrusted.returncode == 4 and "relay-tui trust" in untrusted.stderr
+    assert relay(bao, "trust", "--yes", "--project", str(tmp_path), **run).returncode == 0
     staging = relay(bao, "vault", "push", "--env", "staging", "--project", str(tmp_path), **run)
     assert staging.returncode == 0, staging.stderr
     assert bao.cli("kv", "get", "-field=A", "kv1/own/staging").stdout == "1"

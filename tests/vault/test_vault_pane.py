@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from relay_tui.core.masking import MASK
+from relay_tui.core.trust import trust
 from relay_tui.core.vault_browse import search_paths
 from relay_tui.ui.app import RelayApp
 from relay_tui.ui.modals import ConfirmScreen, TableScreen
@@ -361,6 +362,7 @@ async def test_an_environment_on_another_server_reconnects_when_it_becomes_activ
         f'[environments.production]\nvault_path = "{prefix}/production"\n'
         f'vault_addr = "{refused_addr}"\n'
     )
+    trust(root)  # the addresses come from the repository: the user trusts them first
     app = RelayApp(Session.open(root))
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_vault(pilot)
