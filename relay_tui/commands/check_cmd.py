@@ -95,6 +95,14 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         out("no environment files yet: relay-tui generate --generate-env --env development")
     out(f"{report.errors} error(s), {report.warnings} warning(s); details: relay-tui validate")
+    from relay_tui.core import trust
+
+    if not trust.is_trusted(project.root):
+        asks = trust.requests(project.root, project.config)
+        if asks:
+            out(f"vault    not trusted: {trust.CONFIG_NAME} asks for {asks[0].describe()}"
+                + (f" and {len(asks) - 1} more" if len(asks) > 1 else "")
+                + "; no token is sent until you run: relay-tui trust")  # fmt: skip
     return 0
 
 

@@ -75,6 +75,7 @@ class TestVaultAddressFromTheRepository:
             result = cli(*args)
             assert "Traceback" not in result.stderr
         assert seen == []
+        assert "not trusted" in cli("status").stdout
         refused = cli("vault", "status")
         assert refused.returncode == 4
         assert addr in refused.stderr and "relay-tui trust" in refused.stderr
