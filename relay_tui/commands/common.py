@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relay_tui.core.project import Project, load_project
-from relay_tui.errors import RefusedError
+from relay_tui.errors import InputFileError, RefusedError
 
 if TYPE_CHECKING:
     from relay_tui.core.envstore import WritePolicy
@@ -61,3 +61,20 @@ def audited(action: str, env: str | None, keys: list[str], detail: str = "") -> 
             from relay_tui.output import note
 
             note("warning: " + problem)
+
+
+def read_stdin_text(what: str) -> str:
+    """All of stdin as UTF-8 text (at most 16 MB); anything else is exit 2 naming `what`."""
+    from relay_tui.core.envfile import MAX_FILE_BYTES
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputFileError(f"{what} on stdin is over {MAX_FILE_BYTES} bytes; nothing was written")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{what} on stdin is not UTF-8 (invalid byte at offset {exc.start});"
+            " nothing was written",
+            hint="secrets are text: convert it, or base64-encode binary data first",
+        ) from None

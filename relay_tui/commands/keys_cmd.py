@@ -6,7 +6,13 @@ import argparse
 import sys
 from dataclasses import replace
 
-from relay_tui.commands.common import audited, policy_from, project_from, refuse_terminal
+from relay_tui.commands.common import (
+    audited,
+    policy_from,
+    project_from,
+    read_stdin_text,
+    refuse_terminal,
+)
 from relay_tui.core.envfile import EditReport, EnvFile
 from relay_tui.core.envstore import edit_env
 from relay_tui.core.masking import safe_text
@@ -95,7 +101,7 @@ def _read_value(key: str) -> str:
 
         value = getpass.getpass(f"value for {key} (hidden): ")
     else:
-        value = sys.stdin.buffer.read().decode("utf-8")
+        value = read_stdin_text(f"the value for {key}")
         if value.endswith("\r\n"):
             value = value[:-2]
         elif value.endswith("\n"):

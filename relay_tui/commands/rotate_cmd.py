@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from relay_tui.commands.common import audited, policy_from, project_from
+from relay_tui.commands.common import audited, policy_from, project_from, read_stdin_text
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import RelayError, UsageError
 from relay_tui.output import note
@@ -43,7 +43,7 @@ def run_rotate(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{safe_text(manual[0])} is issued by its provider: pipe the new value on stdin"
             )
-        supplied[manual[0]] = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n")
+        supplied[manual[0]] = read_stdin_text(f"the new value of {manual[0]}").rstrip("\r\n")
     with audited("rotate", env.name, keys, f"file {env.file.name}"):
         values = rotate_in_file(project, env, keys, policy_from(args), supplied)
     note(f"rotated in {env.file.name}: {', '.join(map(safe_text, keys))}")

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relay_tui.commands.common import audited, policy_from, project_from, refuse_terminal
+from relay_tui.commands.common import (
+    audited,
+    policy_from,
+    project_from,
+    read_stdin_text,
+    refuse_terminal,
+)
 from relay_tui.core.masking import mask, safe_text
 from relay_tui.core.vault import Location, VaultStore
 from relay_tui.errors import UsageError
@@ -99,7 +105,7 @@ def _put(args: argparse.Namespace) -> int:
             if stdin_used:
                 raise UsageError("only one KEY=- can read stdin")
             stdin_used = True
-            data[key] = sys.stdin.buffer.read().decode("utf-8")
+            data[key] = read_stdin_text(f"the value for {key}")
         elif source.startswith("@"):
             try:
                 data[key] = Path(source[1:]).read_text(encoding="utf-8")

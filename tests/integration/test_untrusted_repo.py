@@ -434,3 +434,26 @@ def test_history_of_a_shallow_clone_is_refused_unless_allowed(
     allowed = cli("scan", "--history", "--allow-shallow", project_dir=clone)
     assert allowed.returncode in (0, 1) and "partial history scan" in allowed.stderr
     assert cli("scan", "--history").returncode in (0, 1)  # the full clone scans as before
+
+
+def test_invalid_utf8_on_stdin_is_exit_2_and_writes_nothing(project: Path) -> None:
+    import sys
+
+    from tests.conftest import REPO
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "relay_tui", "--project", str(project), *args]
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        return subprocess.run(command, input=b"\xff\xfe", capture_output=True, env=env, cwd=project)
+
+    run("generate", "--generate-env", "--env", "development")
+    before = (project / ".env").read_bytes()
+    for args in (
+        ("set", "PORT", "--env", "development"),
+        ("rotate", "STRIPE_SECRET_KEY", "--env", "development"),
+        ("vault", "put", "a/b", "x=-"),
+    ):
+        result = run(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert b"not UTF-8" in result.stderr and b"internal error" not in result.stderr
+    assert (project / ".env").read_bytes() == before
