@@ -21,6 +21,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 RETRY_STATUSES = frozenset({429, 500, 502, 504})
+TOTAL_TIMEOUT = 15.0  # seconds; VAULT_CLIENT_TIMEOUT raises it when larger
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 class TransportError(Exception):
@@ -73,7 +75,12 @@ class Response:
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
-        return jsonlib.loads(self.content)
+        try:
+            return jsonlib.loads(self.content)
+        except (ValueError, RecursionError):
+            raise TransportError(
+                "bad-answer", f"HTTP {self.status_code} with a body that is not valid JSON"
+            ) from None
 
 
 _SESSIONS: weakref.WeakSet[FastSession] = weakref.WeakSet()
@@ -98,6 +105,7 @@ class FastSession:
         self.tls = tls or TlsSettings()
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.total_timeout = max(TOTAL_TIMEOUT, read_timeout)  # one request, start to end
         self.max_retries = max_retries
         self.verify: bool | str = self.tls.verify
         self.cert: Any = None
@@ -178,36 +186,45 @@ class FastSession:
     ) -> Response:
         for fresh in (False, True):
             connection = self._connection(scheme, netloc, fresh)
+            # A watchdog cuts the connection at the total deadline: a server that drips one
+            # byte at a time resets every idle timeout but not this one.
+            watchdog = threading.Timer(self.total_timeout, _cut, (connection,))
+            watchdog.daemon = True
+            watchdog.start()
             try:
                 connection.request(method, target, body=body, headers=headers)
                 raw = connection.getresponse()
-                payload = raw.read()
+                payload = _read_limited(raw)
+                if watchdog.finished.is_set():
+                    raise self._overdue()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 connection.close()
+                if watchdog.finished.is_set():
+                    raise self._overdue() from None
                 if fresh:
                     raise TransportError("network", "the server closed the connection") from None
                 continue
-            except TimeoutError:
+            except TransportError:
                 connection.close()
-                raise TransportError(
-                    "timeout", f"no answer within {self.read_timeout:g}s"
-                ) from None
-            except ssl.SSLError as exc:
+                if watchdog.finished.is_set():
+                    raise self._overdue() from None
+                raise
+            except (http.client.HTTPException, OSError) as exc:
                 connection.close()
-                raise TransportError("tls", exc.reason or str(exc)) from None
-            except ConnectionRefusedError:
-                connection.close()
-                raise TransportError("refused", "connection refused") from None
-            except socket.gaierror as exc:
-                connection.close()
-                raise TransportError("dns", exc.strerror or "name not found") from None
-            except OSError as exc:
-                connection.close()
-                raise TransportError("network", exc.strerror or type(exc).__name__) from None
+                if watchdog.finished.is_set():
+                    raise self._overdue() from None
+                raise _transport_error(exc, self.read_timeout) from None
+            finally:
+                watchdog.cancel()
             if raw.getheader("Connection", "").lower() == "close":
                 connection.close()
             return Response(raw.status, raw.reason, raw.headers, payload, url)
         raise TransportError("network", "the server closed the connection")
+
+    def _overdue(self) -> TransportError:
+        return TransportError(
+            "timeout", f"no complete answer within {self.total_timeout:g}s (the total deadline)"
+        )
 
     def _connection(self, scheme: str, netloc: str, fresh: bool) -> http.client.HTTPConnection:
         if self.aborted:
@@ -255,3 +272,48 @@ class FastSession:
             connection.sock.settimeout(self.read_timeout)
             connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return connection
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """The watchdog's action: shut the socket so a blocked read returns at once."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _read_limited(raw: http.client.HTTPResponse) -> bytes:
+    """The body, refused as it streams once it passes MAX_RESPONSE_BYTES."""
+    declared = raw.getheader("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+        raise TransportError(
+            "too-large", f"an answer of {declared} bytes (limit {MAX_RESPONSE_BYTES})"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := raw.read1(1 << 16):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise TransportError("too-large", f"an answer over {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    if raw.length:  # fewer bytes than Content-Length said: the answer was cut off
+        raise TransportError("network", f"the answer was cut off ({raw.length} bytes missing)")
+    raw.close()  # done with this answer: the kept-alive connection takes the next request
+    return b"".join(chunks)
+
+
+def _transport_error(exc: BaseException, read_timeout: float) -> TransportError:
+    """What an exception from http.client or the socket means, as a TransportError."""
+    if isinstance(exc, TimeoutError):
+        return TransportError("timeout", f"no answer within {read_timeout:g}s")
+    if isinstance(exc, ssl.SSLError):
+        return TransportError("tls", exc.reason or str(exc))
+    if isinstance(exc, ConnectionRefusedError):
+        return TransportError("refused", "connection refused")
+    if isinstance(exc, socket.gaierror):
+        return TransportError("dns", exc.strerror or "name not found")
+    if isinstance(exc, http.client.HTTPException):
+        return TransportError("network", f"not a valid HTTP answer ({type(exc).__name__})")
+    if isinstance(exc, OSError):
+        return TransportError("network", exc.strerror or type(exc).__name__)
+    return TransportError("network", type(exc).__name__)
