@@ -25,16 +25,22 @@ def token() -> str:
     return "hvs." + "T0k3n" * 5  # built at run time: the repository passes its own scanner
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    """A loopback 'Vault' that records every request and its token header."""
+class FakeVault(http.server.BaseHTTPRequestHandler):
+    """A loopback 'Vault' that records every request's token and answers with an error."""
 
     seen: ClassVar[list[tuple[str, str]]] = []
+    status = 403
+
+    def error_text(self, sent: str) -> str:
+        return "nope"
 
     def do_GET(self) -> None:
-        self.seen.append((self.path, self.headers.get("X-Vault-Token", "")))
-        body = b'{"errors": ["nope"]}'
-        self.send_response(403)
+        sent = self.headers.get("X-Vault-Token", "")
+        self.seen.append((self.path, sent))
+        body = json.dumps({"errors": [self.error_text(sent)]}).encode()
+        self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
+        self.send_header("X-Echo", sent)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -48,7 +54,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[tuple[str, str]]]]:
     seen: list[tuple[str, str]] = []
-    handler = type("Handler", (Recorder,), {"seen": seen})
+    handler = type("Handler", (FakeVault,), {"seen": seen})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -282,38 +288,20 @@ def test_git_children_see_no_token(
     assert dump.exists() and token() not in dump.read_text()
 
 
-class Leaky(http.server.BaseHTTPRequestHandler):
-    """A loopback 'Vault' that echoes the token it was sent in every error body and header."""
+class Leaky(FakeVault):
+    """A 'Vault' that echoes the token it was sent in every error body and header."""
 
     status = 500
 
-    def do_GET(self) -> None:
-        sent = self.headers.get("X-Vault-Token", "")
-        body = json.dumps(
-            {
-                "errors": [
-                    f"bad token {sent}; see https://admin:hunter22@vault.internal/x; s.{'A' * 24}"
-                ]
-            }
-        ).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Echo", sent)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_PUT = do_LIST = do_GET
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def error_text(self, sent: str) -> str:
+        return f"bad token {sent}; see https://admin:hunter22@vault.internal/x; s.{'A' * 24}"
 
 
 @pytest.mark.parametrize("status", [500, 403, 400])
 def test_server_text_never_shows_the_token(
     cli: RunCli, project: Path, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
-    handler = type("Handler", (Leaky,), {"status": status})
+    handler = type("Handler", (Leaky,), {"status": status, "seen": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
