@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from relay_tui.errors import BackendError
 
-# Settings that stop a hostile repository from running code through our git calls. Filter
-# drivers and textconv have per-name keys, so those found in the repository's config are
-# emptied one by one (an empty command is no command to git).
+# Settings that stop a hostile repository from running code through our git calls. Filter,
+# textconv and merge drivers have per-name keys: those the repository's config defines are
+# emptied one by one through GIT_CONFIG_KEY_n (an empty command is no command to git; `-c`
+# would split a subsection name holding "=" at the wrong place).
 HARDENED = (
     "-c", "core.fsmonitor=false",
     "-c", "core.hooksPath=/dev/null",
@@ -27,10 +27,6 @@ HARDENED = (
     "-c", "gpg.program=false",
     "-c", "log.showSignature=false",
 )  # fmt: skip
-# Per-driver commands a repository can name in .git/config or an included file.
-_DRIVER_KEYS = re.compile(
-    rb"^((?:filter|diff|merge)\.[^\n]+\.(?:clean|smudge|process|textconv|command|driver))$", re.M
-)
 # What git needs from the environment, and the user's own GIT_* settings (the user is trusted);
 # everything else (Vault and cloud tokens, AWS_*, the session's values) stays out.
 _KEEP = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "SYSTEMROOT", "XDG_CONFIG_HOME")
@@ -45,14 +41,25 @@ _FIXED = {
 }
 
 
-def git_env() -> dict[str, str]:
-    """A minimal environment for git: no token, no cloud credential, no session value."""
+def git_env(cwd: Path) -> dict[str, str]:
+    """A minimal environment for git in `cwd`: no token, no cloud credential, no session value,
+    and every driver command of that repository emptied."""
     kept = {
         name: value
         for name, value in os.environ.items()
         if name in _KEEP or (name.startswith("GIT_") and "TOKEN" not in name)
     }
-    return {**kept, **_FIXED}
+    env = {**kept, **_FIXED}
+    exe = git_exe()
+    names = _driver_names(exe, cwd, env) if exe else []
+    given = env.get("GIT_CONFIG_COUNT", "")
+    count = int(given) if given.isdigit() else 0
+    for offset, name in enumerate(names):
+        env[f"GIT_CONFIG_KEY_{count + offset}"] = name
+        env[f"GIT_CONFIG_VALUE_{count + offset}"] = ""
+    if names:
+        env["GIT_CONFIG_COUNT"] = str(count + len(names))
+    return env
 
 
 def git_exe() -> str | None:
@@ -60,21 +67,17 @@ def git_exe() -> str | None:
     return shutil.which("git")
 
 
-def _driver_overrides(exe: str, cwd: Path) -> list[str]:
-    """`-c KEY=` for every filter, textconv or merge driver command the repository defines."""
+def _driver_names(exe: str, cwd: Path, env: dict[str, str]) -> list[str]:
+    """The filter, textconv and merge driver commands the repository's config defines."""
     try:
         done = subprocess.run(
             [exe, *HARDENED, "-C", str(cwd), "config", "--name-only", "-z", "--get-regexp",
              r"^(filter|diff|merge)\..*\.(clean|smudge|process|textconv|command|driver)$"],
-            capture_output=True, env=git_env(), timeout=30, check=False,
+            capture_output=True, env=env, timeout=30, check=False,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
         return []
-    overrides: list[str] = []
-    for name in done.stdout.split(b"\0"):
-        if name and _DRIVER_KEYS.match(name):
-            overrides += ["-c", os.fsdecode(name) + "="]
-    return overrides
+    return [os.fsdecode(name) for name in done.stdout.split(b"\0") if name]
 
 
 def git_command(cwd: Path, *args: str) -> list[str]:
@@ -82,7 +85,7 @@ def git_command(cwd: Path, *args: str) -> list[str]:
     exe = git_exe()
     if exe is None:
         raise BackendError("git is not installed", hint="install git")
-    return [exe, *HARDENED, *_driver_overrides(exe, cwd), "-C", str(cwd), *args]
+    return [exe, *HARDENED, "-C", str(cwd), *args]
 
 
 def run(
@@ -91,7 +94,7 @@ def run(
     """Run hardened git in `cwd`; OSError and a time-out become a BackendError."""
     try:
         return subprocess.run(
-            git_command(cwd, *args), input=stdin, capture_output=True, env=git_env(),
+            git_command(cwd, *args), input=stdin, capture_output=True, env=git_env(cwd),
             timeout=timeout, check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired:

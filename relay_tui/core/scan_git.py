@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from relay_tui.core import git
 from relay_tui.core.git import git_command, git_env
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import BackendError, UsageError
@@ -37,12 +38,7 @@ class Repo(NamedTuple):
 
 def run_git(cwd: Path, *args: str, what: str) -> bytes:
     """Run a hardened git command and return its stdout; a failure is a BackendError."""
-    try:
-        done = subprocess.run(
-            git_command(cwd, *args), capture_output=True, env=git_env(), check=False
-        )
-    except OSError as exc:
-        raise BackendError(f"git could not run ({exc.strerror})") from None
+    done = git.run(cwd, *args, timeout=600)
     if done.returncode != 0:
         raise BackendError(f"git failed to {what}: {_stderr(done.stderr)}")
     return done.stdout
@@ -67,7 +63,9 @@ def find_repo(root: Path) -> Repo | None:
     if shutil.which("git") is None:
         return None
     args = ("rev-parse", "--show-toplevel", "--show-prefix")
-    done = subprocess.run(git_command(root, *args), capture_output=True, env=git_env(), check=False)
+    done = subprocess.run(
+        git_command(root, *args), capture_output=True, env=git_env(root), check=False
+    )
     if done.returncode == 0:
         lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
         if len(lines) == 2:
@@ -124,7 +122,7 @@ def resolve_commit(repo: Repo, rev: str) -> str:
     done = subprocess.run(
         git_command(repo.top, "rev-parse", "--verify", "--quiet", "--end-of-options",
                     rev + "^{commit}"),
-        capture_output=True, env=git_env(), check=False,
+        capture_output=True, env=git_env(repo.top), check=False,
     )  # fmt: skip
     sha = done.stdout.decode("ascii", "replace").strip()
     if done.returncode != 0 or not sha or rev.startswith("-"):
@@ -275,7 +273,7 @@ def _popen(
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL if stderr is None else stderr,
-            env=git_env(),
+            env=git_env(cwd),
             bufsize=_CHUNK,
         )
     except OSError as exc:

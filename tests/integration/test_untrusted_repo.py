@@ -217,13 +217,16 @@ def hostile(root: Path, tmp_path: Path) -> Path:
     (root / ".env.staging").write_text("PORT=1\n")  # a tracked env file: validate asks git of it
     git(root, "add", "-f", "notes.txt", ".gitignore", ".env.staging")
     git(root, "commit", "-q", "-m", "init")
-    (root / ".gitattributes").write_text("* diff=evil filter=evil merge=evil\n")
+    (root / ".gitattributes").write_text(
+        "* diff=evil filter=evil merge=evil\nnotes.txt filter=a=b\n"  # "=" fools a `-c` override
+    )
     with open(root / ".git" / "config", "a") as config:
         config.write(
             f"[core]\n\tfsmonitor = {script}\n\tpager = {script}\n\thooksPath = {tmp_path}\n"
             f"\tsshCommand = {script}\n"
             f'[diff "evil"]\n\ttextconv = {script}\n\tcommand = {script}\n'
             f'[filter "evil"]\n\tclean = {script}\n\tsmudge = {script}\n'
+            f'[filter "a=b"]\n\tclean = {script}\n'
             f'[merge "evil"]\n\tdriver = {script}\n'
         )
     for hook in ("pre-commit", "post-checkout", "reference-transaction"):
@@ -264,7 +267,7 @@ def test_git_gets_no_token_and_no_cloud_secret(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x" * 40)
     monkeypatch.setenv("GITHUB_TOKEN", "y" * 40)
     monkeypatch.setenv("GIT_ASKPASS_TOKEN", "z")
-    env = hardened_git.git_env()
+    env = hardened_git.git_env(Path.cwd())
     assert not {"VAULT_TOKEN", "BAO_TOKEN", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN"} & set(env)
     assert "GIT_ASKPASS_TOKEN" not in env
     assert env["GIT_CONFIG_NOSYSTEM"] == "1" and "PATH" in env
