@@ -206,6 +206,21 @@ def untrust(root: Path) -> bool:
     return _update(root, None)
 
 
+def pending(root: Path) -> list[Request]:
+    """What relay.toml asks for while it is not trusted ([] once trusted, or when it is broken:
+    loading the project then reports the broken file)."""
+    from relay_tui.core.project import read_config
+    from relay_tui.errors import RelayError
+
+    if is_trusted(root):
+        return []
+    try:
+        config = read_config(root / CONFIG_NAME)
+    except RelayError:
+        return []
+    return requests(root, config)
+
+
 def require(root: Path, request: Request) -> None:
     """Refuse (exit 4) unless relay.toml is trusted; the message names the request and the fix."""
     if not is_trusted(root):

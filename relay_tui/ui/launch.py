@@ -26,13 +26,31 @@ def scrub_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -
     return removed
 
 
+def ask_trust(root: Path) -> bool:
+    """Before anything is read or sent: ask once when relay.toml asks for what is not trusted.
+
+    Returns whether the project is trusted now. The answer is recorded by `trust.trust`, the
+    same function `relay-tui trust` calls.
+    """
+    from relay_tui.core import trust
+
+    asks = trust.pending(root.resolve())
+    if not asks:
+        return trust.is_trusted(root.resolve())
+    from relay_tui.ui.trust_screen import ask
+
+    if not ask(root.resolve(), asks):
+        return False
+    trust.trust(root.resolve())
+    return True
+
+
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the workbench on --project with --env / --read-only / --theme."""
     import sys
 
     from relay_tui.ui.session import Session
 
-    session = Session.open(Path(args.project), read_only=args.read_only, env=args.ui_env)
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         from relay_tui.errors import UsageError
 
@@ -41,6 +59,8 @@ def run_workbench(args: argparse.Namespace) -> int:
             hint="use the subcommands in scripts and CI: relay-tui status, validate, ...",
         )
     removed = scrub_environment()
+    ask_trust(Path(args.project))
+    session = Session.open(Path(args.project), read_only=args.read_only, env=args.ui_env)
     from relay_tui.ui.app import RelayApp
 
     notes = ["ignored for safety: " + ", ".join(removed)] if removed else []

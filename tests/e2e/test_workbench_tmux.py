@@ -13,7 +13,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,21 +89,6 @@ def app_env() -> dict[str, str]:
         "PYTHONPATH": str(REPO),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Start]:
-    """`start(argv, width=80, height=24)`: a Term running argv; every one is killed afterwards."""
-    terms: list[Term] = []
-
-    def run(argv: list[str], *, width: int = 80, height: int = 24) -> Term:
-        term = Term(tmp_path / f"term-{len(terms)}", width, height)
-        terms.append(term)
-        return term.start(argv, app_env())
-
-    yield run
-    for term in terms:
-        term.close()
 
 
 def write_secret(path: Path, text: str) -> None:

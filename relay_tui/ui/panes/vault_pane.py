@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment
-from relay_tui.errors import ConfigurationError, ConflictError
+from relay_tui.errors import ConfigurationError, ConflictError, RelayError
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.vault_paths import FIELD_COLUMNS, VaultPathsPane
 from relay_tui.ui.panes.vault_text import HELP, status_lines, sync_line
@@ -180,8 +180,7 @@ class VaultPane(VaultPathsPane):
             where = status_lines(self.settings, []) if self.settings else []
             lines = [*where, exc.message, (exc.hint + " · " if exc.hint else "") + "R tries again"]
             self._status(lines, failed=True)
-            broken = isinstance(exc, ConfigurationError)
-            self.relay.set_vault("configuration error" if broken else "unreachable")
+            self.relay.set_vault(connect_failure_label(exc))
             self.paths.show_note("not connected")
             return
         if message.what == "list":
@@ -203,3 +202,12 @@ class VaultPane(VaultPathsPane):
             self._resolve_only()  # the header names this environment's server
         elif key != self.env_key:
             self.action_reconnect()  # this environment lives on another server or mount
+
+
+def connect_failure_label(exc: RelayError) -> str:
+    """The header's word for a connection that did not happen, naming why."""
+    from relay_tui.core.trust import NotTrustedError
+
+    if isinstance(exc, NotTrustedError):
+        return "not trusted (run relay-tui trust)"
+    return "configuration error" if isinstance(exc, ConfigurationError) else "unreachable"
