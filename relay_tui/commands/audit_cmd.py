@@ -10,6 +10,7 @@ from typing import Any
 
 from relay_tui.core import audit
 from relay_tui.core.masking import safe_text
+from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
 
 
@@ -22,13 +23,28 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only from this day (UTC)")
     parser.add_argument("--json", action="store_true", help="JSON lines, as stored")
     parser.add_argument("--verify", action="store_true", help="check the chain; exit 1 if broken")
+    parser.add_argument(
+        "--anchor",
+        nargs="?",
+        const="",
+        metavar="COUNT:HASH",
+        help="alone: print the head's hash to keep elsewhere; with --verify: check against it",
+    )
     parser.add_argument("--export", choices=("csv", "markdown"), help="for a review")
 
 
 def run_audit(args: argparse.Namespace) -> int:
     """List, verify or export."""
+    if args.anchor == "" and not args.verify:
+        out(audit.anchor())
+        note("keep this somewhere relay-tui cannot write; `audit --verify --anchor` checks it")
+        return 0
+    if args.anchor is not None and not args.verify:
+        raise UsageError("--anchor COUNT:HASH checks a log: add --verify")
     if args.verify:
-        problems = audit.verify()
+        if args.anchor == "":
+            raise UsageError("--verify --anchor needs the COUNT:HASH that `audit --anchor` printed")
+        problems = audit.verify(anchor=args.anchor)
         for problem in problems:
             where = f"line {problem.line}" if problem.line else "log"
             out(f"{audit.log_path().name}: {where}: {problem.message}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -36,7 +37,9 @@ def test_entries_are_chained_private_and_hold_no_value() -> None:
     audit.record("push", "production", ["B", "A"], outcome="refused")
     lines = audit.log_path().read_bytes().splitlines()
     first, second = (json.loads(line) for line in lines)
-    assert first["prev"] == audit.GENESIS and second["prev"] == audit.line_hash(lines[0])
+    key = audit.read_key()
+    assert key is not None and audit.key_path().stat().st_mode & 0o777 == 0o600
+    assert first["prev"] == audit.GENESIS and second["prev"] == audit.line_mac(key, lines[0])
     assert second["keys"] == ["A", "B"] and second["outcome"] == "refused"
     assert set(first) == set(audit.FIELDS) and first["user"] and first["host"]
     assert audit.log_path().stat().st_mode & 0o777 == 0o600
@@ -80,6 +83,86 @@ def test_an_edited_last_line_is_caught() -> None:
     assert [p.line for p in audit.verify()] == [4]
 
 
+def rechain_without_key(lines: list[bytes]) -> list[bytes]:
+    """What someone without the key can do: fix every `prev` with the public SHA-256."""
+    out, prev = [], audit.GENESIS
+    for raw in lines:
+        entry = json.loads(raw)
+        entry["prev"] = prev
+        line = json.dumps(entry, separators=(",", ":")).encode() + b"\n"
+        out.append(line)
+        prev = audit.line_hash(line)
+    return out
+
+
+def test_dropping_lines_and_rewriting_the_head_without_the_key_is_caught() -> None:
+    lines = fill(5)
+    kept = rechain_without_key([lines[0], lines[1], lines[3]])
+    audit.log_path().write_bytes(b"".join(kept))
+    last = audit.line_hash(kept[-1])
+    forged = hashlib.sha256(f"head 3 {last}".encode()).hexdigest()
+    audit.head_path().write_text(f"3 {last} {forged}\n")
+    assert any("without the key" in p.message for p in audit.verify())
+    audit.head_path().unlink()
+    assert any("head file is missing" in p.message for p in audit.verify())
+    # Dropping a middle line alone: the line after it no longer follows.
+    audit.log_path().write_bytes(b"".join([lines[0], lines[2], lines[3], lines[4]]))
+    assert 2 in [p.line for p in audit.verify()]
+
+
+def test_dropping_the_last_lines_and_reusing_a_visible_hash_is_caught() -> None:
+    lines = fill(4)
+    # The mac of line 3 is public (line 4's prev): a head naming it still lacks the head's tag.
+    third_mac = json.loads(lines[3])["prev"]
+    audit.log_path().write_bytes(b"".join(lines[:3]))
+    audit.head_path().write_text(f"3 {third_mac} {'0' * 64}\n")
+    assert [p.message for p in audit.verify() if "without the key" in p.message]
+
+
+def test_an_anchor_catches_a_rewrite_even_by_the_key_holder() -> None:
+    fill(3)
+    taken = audit.anchor()
+    assert taken.startswith("3:") and audit.verify(anchor=taken) == []
+    audit.record("set", "staging", ["LATER"])
+    assert audit.verify(anchor=taken) == [], "lines after the anchor are fine"
+    key = audit.read_key()
+    assert key is not None
+    # Rewrite line 2 and redo the whole chain and head with the key: only the anchor sees it.
+    lines = audit.log_path().read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b"KEY_1", b"KEY_Q")
+    prev, out = audit.GENESIS, []
+    for raw in lines:
+        entry = json.loads(raw)
+        entry["prev"] = prev
+        line = json.dumps(entry, separators=(",", ":")).encode() + b"\n"
+        out.append(line)
+        prev = audit.line_mac(key, line)
+    audit.log_path().write_bytes(b"".join(out))
+    audit.head_path().write_text(f"4 {prev} {audit.head_mac(key, 4, prev)}\n")
+    assert audit.verify() == [], "the key holder can redo the chain"
+    assert [p.line for p in audit.verify(anchor=taken)] == [3]
+    audit.log_path().write_bytes(b"".join(out[:2]))
+    second = audit.line_mac(key, out[1])
+    audit.head_path().write_text(f"2 {second} {audit.head_mac(key, 2, second)}\n")
+    assert any("were removed" in p.message for p in audit.verify(anchor=taken))
+    assert any("COUNT:HASH" in p.message for p in audit.verify(anchor="nonsense"))
+
+
+def test_a_log_from_before_the_key_still_verifies_and_then_continues_keyed() -> None:
+    legacy = rechain_without_key([b'{"action":"set","keys":["A"],"prev":""}\n'] * 2)
+    audit.state_dir().mkdir(parents=True, exist_ok=True)
+    audit.log_path().write_bytes(b"".join(legacy))
+    audit.record("set", "staging", ["B"])
+    assert audit.verify() == []
+    assert audit.read_key() is not None
+
+
+def test_without_the_key_nothing_is_claimed() -> None:
+    fill(2)
+    audit.key_path().unlink()
+    assert any("key" in p.message and "missing" in p.message for p in audit.verify())
+
+
 def _write_many(worker: int) -> None:
     for i in range(25):
         audit.record("set", "development", [f"W{worker}_{i}"])
@@ -105,6 +188,18 @@ def test_cli_lists_verifies_and_exports(tmp_path) -> None:
     audit.log_path().write_bytes(b"".join(reversed(lines)))
     broken = cli("audit", "--verify")
     assert broken.returncode == 1 and "line" in broken.stdout
+
+
+def test_cli_anchor_then_verify_against_it() -> None:
+    fill(2)
+    taken = cli("audit", "--anchor")
+    assert taken.returncode == 0 and taken.stdout.strip().startswith("2:")
+    anchor = taken.stdout.strip()
+    assert cli("audit", "--verify", "--anchor", anchor).returncode == 0
+    lines = audit.log_path().read_bytes().splitlines(keepends=True)
+    audit.log_path().write_bytes(lines[0])
+    result = cli("audit", "--verify", "--anchor", anchor)
+    assert result.returncode == 1 and "anchor" in result.stdout
 
 
 def test_cli_actions_are_recorded_without_values(project) -> None:
