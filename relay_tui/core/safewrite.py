@@ -72,7 +72,7 @@ def _acquire(dir_fd: int, folder: Path, timeout: float) -> None:
 
 
 def sweep_stale(dir_fd: int) -> int:
-    """Remove temp files left by a killed writer; call only while holding the folder's lock."""
+    """Remove temp files (and temp folders) left by a killed writer; call holding the lock."""
     removed = 0
     for name in os.listdir(dir_fd):
         if TEMP_MARK in name:
@@ -81,9 +81,26 @@ def sweep_stale(dir_fd: int) -> int:
                 if stat.S_ISREG(info.st_mode):
                     os.unlink(name, dir_fd=dir_fd)
                     removed += 1
+                elif stat.S_ISDIR(info.st_mode) and _remove_temp_folder(dir_fd, name):
+                    removed += 1
             except OSError:  # gone already, or a read-only folder: the write itself will say so
                 pass
     return removed
+
+
+def _remove_temp_folder(dir_fd: int, name: str) -> bool:
+    """Empty and remove a writer's temp folder: regular files only, nothing followed."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    inner = os.open(name, flags, dir_fd=dir_fd)
+    try:
+        for entry in os.listdir(inner):
+            if not stat.S_ISREG(os.stat(entry, dir_fd=inner, follow_symlinks=False).st_mode):
+                return False  # not what a writer leaves: left alone
+            os.unlink(entry, dir_fd=inner)
+    finally:
+        os.close(inner)
+    os.rmdir(name, dir_fd=dir_fd)
+    return True
 
 
 def sweep_folder(folder: Path) -> int:
@@ -132,35 +149,16 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
             hint="reload it and make your change again",
         )
     name = target.real.name
-    temp = (
-        f".{name}{TEMP_MARK}{secrets.token_hex(6)}"
-        if not name.startswith(".")
-        else (f"{name}{TEMP_MARK}{secrets.token_hex(6)}")
-    )
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    folder = _temp_folder(target, name, shown)
     try:
-        fd = os.open(temp, flags, 0o600, dir_fd=target.dir_fd)
-    except OSError as exc:
-        raise _write_error(shown, exc) from None
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            _keep_owner_and_mode(fd, info, shown)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_temp(folder.fd, name, data, info, shown)
         if expected is not None:
             _recheck(target, info, expected, shown)  # another program may have replaced it
-        os.rename(temp, name, src_dir_fd=target.dir_fd, dst_dir_fd=target.dir_fd)
-    except BaseException as exc:
-        with suppress(FileNotFoundError):
-            os.unlink(temp, dir_fd=target.dir_fd)
-        if isinstance(exc, OSError):
-            raise _write_error(shown, exc) from None
-        raise
+        os.rename(name, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
+    except OSError as exc:
+        raise _write_error(shown, exc) from None
+    finally:
+        _drop_temp_folder(target.dir_fd, folder, name)
     try:
         os.fsync(target.dir_fd)
     except OSError as exc:  # the new content is in place; only its durability is in doubt
@@ -169,6 +167,69 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
             "a power cut now could undo the write",
             hint="check the disk, then read the file back",
         ) from None
+
+
+class TempFolder(NamedTuple):
+    """The writer's private folder beside the target: its name and an open descriptor."""
+
+    name: str
+    fd: int
+
+
+def _temp_folder(target: Target, name: str, shown: str) -> TempFolder:
+    """A private folder beside the target, ignored by git whatever the project's .gitignore says.
+
+    The temp file lives in it, so a writer killed mid-write leaves nothing `git status` lists:
+    the folder's own `.gitignore` (`*`) hides everything in it, itself included, and an empty
+    folder is not listed either.
+    """
+    folder_name = f".{name.lstrip('.')}{TEMP_MARK}{secrets.token_hex(6)}"
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        os.mkdir(folder_name, 0o700, dir_fd=target.dir_fd)
+        folder = TempFolder(folder_name, os.open(folder_name, flags, dir_fd=target.dir_fd))
+    except OSError as exc:
+        with suppress(OSError):
+            os.rmdir(folder_name, dir_fd=target.dir_fd)
+        raise _write_error(shown, exc) from None
+    try:
+        create = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        ignore = os.open(".gitignore", create, 0o600, dir_fd=folder.fd)
+        try:
+            os.write(ignore, b"*\n")
+        finally:
+            os.close(ignore)
+    except OSError as exc:
+        _drop_temp_folder(target.dir_fd, folder, name)
+        raise _write_error(shown, exc) from None
+    return folder
+
+
+def _write_temp(
+    folder_fd: int, name: str, data: bytes, info: os.stat_result | None, shown: str
+) -> None:
+    """The new content, 0600 (or the original's mode and owner), fsynced, in the temp folder."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(name, flags, 0o600, dir_fd=folder_fd)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        _keep_owner_and_mode(fd, info, shown)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _drop_temp_folder(dir_fd: int, folder: TempFolder, name: str) -> None:
+    """Remove the temp folder and whatever is left in it (only `.gitignore`, after a rename)."""
+    for entry in (name, ".gitignore"):
+        with suppress(FileNotFoundError):
+            os.unlink(entry, dir_fd=folder.fd)
+    os.close(folder.fd)
+    with suppress(OSError):
+        os.rmdir(folder.name, dir_fd=dir_fd)
 
 
 def _recheck(target: Target, before: os.stat_result | None, expected: str, shown: str) -> None:
@@ -199,6 +260,8 @@ def _existing(target: Target) -> os.stat_result | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         raise RefusedError(f"{shown} is not a regular file; nothing was written")
+    if read_only_file_system(target.real):
+        raise _read_only_fs_error(shown)
     if not info.st_mode & 0o222 or not os.access(target.real, os.W_OK):
         raise RefusedError(
             f"{shown} is read-only; nothing was written",
@@ -231,12 +294,30 @@ def _keep_owner_and_mode(fd: int, info: os.stat_result | None, shown: str) -> No
     os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
+def read_only_file_system(path: Path) -> bool:
+    """Whether `path`'s folder is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _read_only_fs_error(shown: str) -> BackendError:
+    return BackendError(
+        f"could not write {shown}: the file system is mounted read-only (EROFS);"
+        " the original is unchanged",
+        hint="write it on a writable file system, or remount this one read-write",
+    )
+
+
 def _write_error(shown: str, exc: OSError) -> BackendError:
+    if exc.errno == errno.EROFS:
+        return _read_only_fs_error(shown)
     reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
     hint = None
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         hint = "free some space and try again"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    elif exc.errno in (errno.EACCES, errno.EPERM):
         hint = "check the permissions of the file and its folder"
     return BackendError(
         f"could not write {shown}: {reason} (errno {exc.errno}); the original is unchanged",

@@ -16,6 +16,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ from relay_tui.errors import (
     RefusedError,
     RelayError,
 )
+from tests.conftest import REPO
 
 NOBODY = 65534
 NO_GIT = WritePolicy(check_git=False)
@@ -242,6 +244,36 @@ def test_read_only_file_is_refused_and_unchanged(tmp_path: Path, readonly: int) 
     assert temps(tmp_path) == []
 
 
+@pytest.fixture
+def read_only_mount(tmp_path: Path) -> Iterator[Path]:
+    """A real tmpfs holding one .env, remounted read-only (needs root and mount)."""
+    mount_point = tmp_path / "ro"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)],
+                   check=True, capture_output=True)  # fmt: skip
+    try:
+        (mount_point / ".env").write_bytes(ORIGINAL)
+        subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True,
+                       capture_output=True)  # fmt: skip
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False, capture_output=True)
+
+
+@as_root
+@pytest.mark.parametrize("exists", [True, False])
+def test_a_read_only_file_system_says_so_without_a_chmod_hint(
+    read_only_mount: Path, exists: bool
+) -> None:
+    path = read_only_mount / (".env" if exists else ".env.new")
+    with pytest.raises(BackendError) as caught:
+        set_key(path)
+    message = caught.value.message + " " + (caught.value.hint or "")
+    assert "read-only (EROFS)" in message and "chmod" not in message
+    assert "remount" in message and caught.value.exit_code == 3
+    assert (read_only_mount / ".env").read_bytes() == ORIGINAL
+
+
 @as_root
 def test_read_only_folder_gives_a_clear_error_and_no_temp_file(shared_dir: Path) -> None:
     folder = shared_dir / "project"
@@ -331,9 +363,13 @@ def test_sweep_folder_removes_stale_temps_but_nothing_else(tmp_path: Path) -> No
     outside = tmp_path.parent / f"{tmp_path.name}-outside.env"
     outside.write_bytes(b"precious\n")
     (tmp_path / ".x.relay-tmp-link").symlink_to(outside)  # a symlink is not followed or removed
-    (tmp_path / ".y.relay-tmp-dir").mkdir()
-    assert safewrite.sweep_folder(tmp_path) == 1
-    assert temps(tmp_path) == [".x.relay-tmp-link", ".y.relay-tmp-dir"]
+    (tmp_path / ".y.relay-tmp-dir").mkdir()  # a killed writer's folder: swept
+    (tmp_path / ".y.relay-tmp-dir" / ".gitignore").write_text("*\n")
+    (tmp_path / ".y.relay-tmp-dir" / ".y").write_text("X=1\n")
+    (tmp_path / ".z.relay-tmp-odd").mkdir()  # holding a link: not ours, left alone
+    (tmp_path / ".z.relay-tmp-odd" / "link").symlink_to(outside)
+    assert safewrite.sweep_folder(tmp_path) == 2
+    assert temps(tmp_path) == [".x.relay-tmp-link", ".z.relay-tmp-odd"]
     assert outside.read_bytes() == b"precious\n" and keep.read_bytes() == ORIGINAL
     assert safewrite.sweep_folder(tmp_path / "missing") == 0
     outside.unlink()
@@ -457,6 +493,38 @@ def test_untracked_unignored_file_is_refused_with_the_gitignore_line(repo: Path)
     with pytest.raises(GitExposureError, match="not ignored by git"):
         write_new_file(repo / ".env.new", b"A=1\n", force=False)
     assert not (repo / ".env.new").exists()
+    assert temps(repo) == []
+
+
+@pytest.mark.parametrize("ignore", ["*.env\n", "/.prod.env\n", ".prod.env\n"])
+def test_a_killed_writer_leaves_nothing_git_status_lists(repo: Path, ignore: str) -> None:
+    """Killed after its temp file was written (before the rename): git lists nothing new,
+    even when .gitignore names only the target's exact path."""
+    (repo / ".gitignore").write_text(ignore)
+    run_git(repo, "add", ".gitignore")
+    run_git(repo, "commit", "-q", "-m", "ignore")
+    path = repo / ".prod.env"
+    path.write_bytes(ORIGINAL)
+    code = (
+        "import os, sys\n"
+        "from relay_tui.core import safewrite\n"
+        "def killed(*a, **k):\n"
+        "    os._exit(9)\n"
+        "safewrite._recheck = killed\n"
+        "with safewrite.locked(__import__('pathlib').Path(sys.argv[1])) as target:\n"
+        "    safewrite.write(target, b'A=new\\n', expected=safewrite.current_digest(target))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=REPO, check=False)
+    assert done.returncode == 9, "the writer died between its temp file and the rename"
+    left = temps(repo)
+    assert left, "the killed writer's temp folder is there (so the check below is live)"
+    status = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert status == "", status
+    assert path.read_bytes() == ORIGINAL
+    set_key(path)  # the next write sweeps it
     assert temps(repo) == []
 
 
