@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from relay_tui.core import audit
@@ -31,6 +32,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         help="alone: print the head's hash to keep elsewhere; with --verify: check against it",
     )
     parser.add_argument("--export", choices=("csv", "markdown"), help="for a review")
+    parser.add_argument("--output", metavar="FILE", help="with --export: write it to FILE (0600)")
+    parser.add_argument("--force", action="store_true", help="with --output: replace FILE")
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -54,30 +57,50 @@ def run_audit(args: argparse.Namespace) -> int:
             + ("chain intact" if not problems else f"{len(problems)} problem(s)")
         )
         return 1 if problems else 0
+    if args.output is not None and not args.export:
+        raise UsageError("--output writes an export: add --export csv or --export markdown")
+    if args.output is not None:
+        from relay_tui.core.envstore import check_destination
+
+        check_destination(Path(args.output).expanduser(), force=args.force, what="--output")
     chosen = [e for e in audit.entries() if _matches(e, args)]
     if args.json:
         for entry in chosen:
             out(json.dumps(entry, ensure_ascii=True, separators=(",", ":")))
-    elif args.export == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(audit.FIELDS)
-        for entry in chosen:
-            writer.writerow([_cell(entry, f) for f in audit.FIELDS])
-        out(buffer.getvalue().rstrip("\n"))
-    elif args.export == "markdown":
-        columns = [f for f in audit.FIELDS if f != "prev"]
-        out("| " + " | ".join(columns) + " |")
-        out("|" + "---|" * len(columns))
-        for entry in chosen:
-            cells = [_cell(entry, f).replace("|", "\\|") for f in columns]
-            out("| " + " | ".join(cells) + " |")
+    elif args.export:
+        text = _csv(chosen) if args.export == "csv" else _markdown(chosen)
+        if args.output is None:
+            out(text)
+        else:
+            from relay_tui.core.envstore import write_requested
+
+            path = Path(args.output).expanduser()
+            write_requested(path, (text + "\n").encode(), force=args.force, what="--output")
+            note(f"wrote {len(chosen)} entries to {safe_text(str(path))}")
     else:
         rows = [[_cell(e, f) for f in ("time", "user", "action", "env", "keys", "outcome")]
                 for e in chosen]  # fmt: skip
         out(table(rows, ["TIME", "USER", "ACTION", "ENV", "KEYS", "OUTCOME"]) if rows else "")
         note(f"{len(chosen)} entries in {audit.log_path()}")
     return 0
+
+
+def _csv(chosen: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(audit.FIELDS)
+    for entry in chosen:
+        writer.writerow([_cell(entry, f) for f in audit.FIELDS])
+    return buffer.getvalue().rstrip("\n")
+
+
+def _markdown(chosen: list[dict[str, Any]]) -> str:
+    columns = [f for f in audit.FIELDS if f != "prev"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for entry in chosen:
+        cells = [_cell(entry, f).replace("|", "\\|") for f in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _matches(entry: dict[str, Any], args: argparse.Namespace) -> bool:

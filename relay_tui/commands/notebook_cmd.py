@@ -106,10 +106,10 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
 
 
 def _write_report(path: Path, text: str) -> None:
-    from relay_tui.core.envstore import write_new_file
+    from relay_tui.core.envstore import write_requested
 
     try:
-        write_new_file(path, text.encode("utf-8"), force=False, check_git=False)
+        write_requested(path, text.encode("utf-8"), force=False, what="--report")
     except OSError as exc:
         raise UsageError(f"cannot write the report {safe_text(str(path))}: {exc}") from None
     note(f"wrote the timeline to {safe_text(str(path))}")
@@ -158,14 +158,20 @@ def _read_value(source: str) -> str:
 
 
 def _new(root: Path, name: str, read_only: bool) -> int:
-    from relay_tui.core.envstore import write_new_file
+    from relay_tui.core.envstore import write_requested
+    from relay_tui.core.trust import inside
 
     if read_only:
         raise UsageError("read-only session: nothing was written")
     if not name.replace("-", "").replace("_", "").isalnum():
         raise UsageError(f"{safe_text(name)!r}: use letters, digits, '-' and '_'")
     target = root / "notebooks" / f"{name}.toml"
+    if not inside(root, target.parent):
+        raise RefusedError(
+            f"{safe_text(str(target.parent))} leads out of the project; nothing was written",
+            hint="make notebooks/ a folder of the project, not a link",
+        )
     target.parent.mkdir(exist_ok=True)
-    write_new_file(target, STARTER.format(name=name).encode(), force=False, check_git=False)
+    write_requested(target, STARTER.format(name=name).encode(), force=False, what="notebook")
     note(f"wrote {target.relative_to(root)}: edit it, then relay-tui notebook run {name}")
     return 0

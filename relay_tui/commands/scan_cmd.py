@@ -87,7 +87,9 @@ def run_scan(args: argparse.Namespace) -> int:
 
     shown, hidden = split_baselined(report.findings, known)
     listed = report.findings if args.show_all else shown
-    _emit(_render(args, listed, remediation, {f.fingerprint for f in hidden}), args.output)
+    _emit(
+        _render(args, listed, remediation, {f.fingerprint for f in hidden}), args.output, args.force
+    )
     name = _shown_path(baseline) if hidden else None
     for line in summary_lines(report, len(shown), len(hidden), name):
         note(line)
@@ -230,14 +232,13 @@ def _render(
     return "\n".join(scan_report.text_report(findings, remedy, baselined))
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, force: bool) -> None:
     if output is None:
         if text:
             out(text)
         return
-    from relay_tui.core import safewrite
+    from relay_tui.core.envstore import write_requested
 
-    path = Path(output).expanduser()
-    with safewrite.locked(path) as target:
-        safewrite.write(target, (text + "\n").encode("utf-8") if text else b"")
+    data = (text + "\n").encode("utf-8") if text else b""
+    write_requested(Path(output).expanduser(), data, force=force, what="--output")
     note(f"wrote the report to {safe_text(output)}")

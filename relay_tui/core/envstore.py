@@ -94,6 +94,19 @@ def check_destination(path: Path, *, force: bool, what: str) -> None:
         )
 
 
+def write_requested(path: Path, data: bytes, *, force: bool, what: str) -> None:
+    """Write a file the user asked for (a report, an export, a new notebook), 0600.
+
+    Never through a symbolic link, never over an existing file unless `force`; checked again
+    under the folder's lock, so a link put there while the work ran is refused too.
+    """
+    check_destination(path, force=force, what=what)
+    with safewrite.locked(path) as target:
+        check_destination(path, force=force, what=what)
+        exists = target.real.exists()
+        safewrite.write(target, data, expected=None if force and exists else safewrite.MISSING)
+
+
 def write_new_file(path: Path, data: bytes, *, force: bool, check_git: bool = True) -> None:
     """Write a new secret file (0600); an existing one is replaced only with `force`."""
     if check_git:

@@ -18,6 +18,7 @@ from relay_tui.core.masking import safe_text
 from relay_tui.errors import BackendError, ConflictError, RefusedError
 
 TEMP_MARK = ".relay-tmp-"
+TEMP_CONTENT = "content"  # the new file's name inside the writer's temp folder
 LOCK_TIMEOUT = 30.0
 MISSING = "missing"  # expected digest of a file that did not exist when it was read
 
@@ -151,14 +152,14 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
     name = target.real.name
     folder = _temp_folder(target, name, shown)
     try:
-        _write_temp(folder.fd, name, data, info, shown)
+        _write_temp(folder.fd, data, info, shown)
         if expected is not None:
             _recheck(target, info, expected, shown)  # another program may have replaced it
-        os.rename(name, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
+        os.rename(TEMP_CONTENT, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
     except OSError as exc:
         raise _write_error(shown, exc) from None
     finally:
-        _drop_temp_folder(target.dir_fd, folder, name)
+        _drop_temp_folder(target.dir_fd, folder)
     try:
         os.fsync(target.dir_fd)
     except OSError as exc:  # the new content is in place; only its durability is in doubt
@@ -200,17 +201,15 @@ def _temp_folder(target: Target, name: str, shown: str) -> TempFolder:
         finally:
             os.close(ignore)
     except OSError as exc:
-        _drop_temp_folder(target.dir_fd, folder, name)
+        _drop_temp_folder(target.dir_fd, folder)
         raise _write_error(shown, exc) from None
     return folder
 
 
-def _write_temp(
-    folder_fd: int, name: str, data: bytes, info: os.stat_result | None, shown: str
-) -> None:
+def _write_temp(folder_fd: int, data: bytes, info: os.stat_result | None, shown: str) -> None:
     """The new content, 0600 (or the original's mode and owner), fsynced, in the temp folder."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(name, flags, 0o600, dir_fd=folder_fd)
+    fd = os.open(TEMP_CONTENT, flags, 0o600, dir_fd=folder_fd)
     try:
         view = memoryview(data)
         while view:
@@ -222,9 +221,9 @@ def _write_temp(
         os.close(fd)
 
 
-def _drop_temp_folder(dir_fd: int, folder: TempFolder, name: str) -> None:
+def _drop_temp_folder(dir_fd: int, folder: TempFolder) -> None:
     """Remove the temp folder and whatever is left in it (only `.gitignore`, after a rename)."""
-    for entry in (name, ".gitignore"):
+    for entry in (TEMP_CONTENT, ".gitignore"):
         with suppress(FileNotFoundError):
             os.unlink(entry, dir_fd=folder.fd)
     os.close(folder.fd)

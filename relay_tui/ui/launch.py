@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from relay_tui.core.trust import Request
 
 # Variables that make Textual save screenshots, log to a file or a socket, or press keys.
 RISKY_TEXTUAL = (
@@ -26,17 +30,13 @@ def scrub_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -
     return removed
 
 
-def ask_trust(root: Path) -> bool:
-    """Before anything is read or sent: ask once when relay.toml asks for what is not trusted.
+def ask_trust(root: Path, asks: list[Request]) -> bool:
+    """Ask once, before anything is read or sent, whether to trust what relay.toml asks for.
 
-    Returns whether the project is trusted now. The answer is recorded by `trust.trust`, the
-    same function `relay-tui trust` calls.
+    Returns whether the user trusted it; the answer is recorded by `trust.trust`, the same
+    function `relay-tui trust` calls.
     """
     from relay_tui.core import trust
-
-    asks = trust.pending(root.resolve())
-    if not asks:
-        return trust.is_trusted(root.resolve())
     from relay_tui.ui.trust_screen import ask
 
     if not ask(root.resolve(), asks):
@@ -49,8 +49,17 @@ def run_workbench(args: argparse.Namespace) -> int:
     """Open the workbench on --project with --env / --read-only / --theme."""
     import sys
 
+    from relay_tui.core.trust import NotTrustedError, pending
     from relay_tui.ui.session import Session
 
+    root = Path(args.project)
+    asks = pending(root.resolve())
+    session: Session | None = None
+    try:  # a broken relay.toml or an unknown --env is reported before the screen opens
+        session = Session.open(root, read_only=args.read_only, env=args.ui_env)
+    except NotTrustedError:
+        if not asks:
+            raise
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         from relay_tui.errors import UsageError
 
@@ -59,8 +68,10 @@ def run_workbench(args: argparse.Namespace) -> int:
             hint="use the subcommands in scripts and CI: relay-tui status, validate, ...",
         )
     removed = scrub_environment()
-    ask_trust(Path(args.project))
-    session = Session.open(Path(args.project), read_only=args.read_only, env=args.ui_env)
+    if asks and ask_trust(root, asks):
+        session = None  # trusted now: load again, with what relay.toml asks for
+    if session is None:
+        session = Session.open(root, read_only=args.read_only, env=args.ui_env)
     from relay_tui.ui.app import RelayApp
 
     notes = ["ignored for safety: " + ", ".join(removed)] if removed else []

@@ -407,6 +407,50 @@ class TestDestinations:
         assert cli("scan", "--json", "--output", "old.json", "--force").returncode in (0, 1)
         assert (project / "old.json").read_text() != "old\n"
 
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ("audit", "--export", "csv", "--output"),
+            ("audit", "--export", "markdown", "--output"),
+            ("scan", "--sarif", "--output"),
+        ],
+    )
+    def test_every_requested_file_refuses_a_link_and_an_existing_file(
+        self, cli: RunCli, project: Path, tmp_path: Path, args: tuple[str, ...]
+    ) -> None:
+        victim = tmp_path / "victim.txt"
+        victim.write_text("keep\n")
+        dangling = tmp_path / "would-be-created.txt"
+        (project / "link.out").symlink_to(victim)
+        (project / "dangling.out").symlink_to(dangling)
+        for name in ("link.out", "dangling.out"):
+            result = cli(*args, name)
+            assert result.returncode == 4 and "symbolic link" in result.stderr, result.stderr
+        assert victim.read_text() == "keep\n" and not dangling.exists()
+        (project / "old.out").write_text("old\n")
+        assert cli(*args, "old.out").returncode == 4
+        assert (project / "old.out").read_text() == "old\n"
+        assert cli(*args, "old.out", "--force").returncode in (0, 1)
+        assert (project / "old.out").read_text() != "old\n"
+        assert cli(*args, "new.out").returncode in (0, 1)
+        assert (project / "new.out").stat().st_mode & 0o777 == 0o600
+
+    def test_notebook_new_refuses_a_link_out_of_the_project(
+        self, cli: RunCli, project: Path, tmp_path: Path
+    ) -> None:
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (project / "notebooks").symlink_to(elsewhere)
+        result = cli("notebook", "new", "rotate-all")
+        assert result.returncode == 4 and "out of the project" in result.stderr
+        assert list(elsewhere.iterdir()) == []
+        (project / "notebooks").unlink()
+        (project / "notebooks").mkdir()
+        (project / "notebooks" / "rotate-all.toml").symlink_to(elsewhere / "x.toml")
+        result = cli("notebook", "new", "rotate-all")
+        assert result.returncode == 4 and "symbolic link" in result.stderr
+        assert list(elsewhere.iterdir()) == []
+
 
 def test_history_of_a_shallow_clone_is_refused_unless_allowed(
     cli: RunCli, project: Path, tmp_path: Path

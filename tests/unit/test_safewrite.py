@@ -567,3 +567,12 @@ def test_a_file_replaced_while_the_temp_file_is_written_is_not_clobbered(
     else:
         assert not path.exists()
     assert [p.name for p in tmp_path.iterdir() if "relay-tmp" in p.name] == []
+
+
+@pytest.mark.parametrize("name", [".gitignore", "content", "plain.txt"])
+def test_any_file_name_is_written_even_the_temp_folders_own(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"old\n")
+    with safewrite.locked(path) as target:
+        safewrite.write(target, b"new\n", expected=safewrite.current_digest(target))
+    assert path.read_bytes() == b"new\n" and temps(tmp_path) == []
