@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import NamedTuple
 
+from relay_tui.core import renames
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import BackendError, ConflictError, RefusedError
 
@@ -153,9 +154,11 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
     folder = _temp_folder(target, name, shown)
     try:
         _write_temp(folder.fd, data, info, shown)
-        if expected is not None:
+        if expected is None:
+            os.rename(TEMP_CONTENT, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
+        else:
             _recheck(target, info, expected, shown)  # another program may have replaced it
-        os.rename(TEMP_CONTENT, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
+            _replace_checked(target, folder, info, expected, shown)
     except OSError as exc:
         raise _write_error(shown, exc) from None
     finally:
@@ -231,6 +234,52 @@ def _drop_temp_folder(dir_fd: int, folder: TempFolder) -> None:
         os.rmdir(folder.name, dir_fd=dir_fd)
 
 
+def _replace_checked(
+    target: Target, folder: TempFolder, before: os.stat_result | None, expected: str, shown: str
+) -> None:
+    """Put the new file in place only over the file that was read, with no gap for another
+    program's save to fall into: swap the two names in one step, look at what was swapped out,
+    and swap back if it is not the file read. A new file is created only if none appeared.
+
+    Where the system has no renameat2 (not Linux, or a file system without it), the recheck
+    just before a plain rename is what is left.
+    """
+    name = target.real.name
+    if before is None:
+        try:
+            done = renames.rename_new(folder.fd, TEMP_CONTENT, target.dir_fd, name)
+        except FileExistsError:
+            raise _replaced_meanwhile(shown) from None
+    else:
+        try:
+            done = renames.exchange(folder.fd, TEMP_CONTENT, target.dir_fd, name)
+        except FileNotFoundError:  # deleted meanwhile
+            raise _replaced_meanwhile(shown) from None
+        if done and not _is_the_file_read(folder.fd, before, expected):
+            renames.exchange(folder.fd, TEMP_CONTENT, target.dir_fd, name)  # theirs back
+            raise _replaced_meanwhile(shown)
+    if not done:
+        os.rename(TEMP_CONTENT, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
+
+
+def _is_the_file_read(folder_fd: int, before: os.stat_result, expected: str) -> bool:
+    """Whether the file swapped out into the temp folder is the one that was read."""
+    now = os.stat(TEMP_CONTENT, dir_fd=folder_fd, follow_symlinks=False)
+    if (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size,
+                                                      before.st_mtime_ns):  # fmt: skip
+        return False
+    fd = os.open(TEMP_CONTENT, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder_fd)
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == expected
+
+
+def _replaced_meanwhile(shown: str) -> ConflictError:
+    return ConflictError(
+        f"{shown} was replaced by another program while it was being written; nothing was written",
+        hint="reload it and make your change again",
+    )
+
+
 def _recheck(target: Target, before: os.stat_result | None, expected: str, shown: str) -> None:
     """Right before the rename: the file must still be the one read (inode, size, time, hash)."""
     try:
@@ -244,11 +293,7 @@ def _recheck(target: Target, before: os.stat_result | None, expected: str, shown
                                                            before.st_mtime_ns)
     )  # fmt: skip
     if not same or current_digest(target) != expected:
-        raise ConflictError(
-            f"{shown} was replaced by another program while it was being written;"
-            " nothing was written",
-            hint="reload it and make your change again",
-        )
+        raise _replaced_meanwhile(shown)
 
 
 def _existing(target: Target) -> os.stat_result | None:

@@ -9,10 +9,13 @@ the folder for the whole read-change-write (safewrite.locked), so every update s
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import random
 import shlex
 import subprocess
 import sys
+import time
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -111,3 +114,71 @@ def test_four_cli_processes_setting_at_once_lose_no_key(tmp_path: Path) -> None:
         assert shell.returncode == 0, err[-2000:]
         assert "Traceback" not in err
     check_all_present(project / ".env", CLI_KEYS_EACH)
+
+
+# ----- an editor that saves while `set` writes ----------------------------------------------
+RACE_TRIALS = 200
+
+
+def _editor(path: str, orders: multiprocessing.connection.Connection) -> None:
+    """Another program: on each order, wait the given delay, then save the file its own way
+    (write a temp file, rename it over; no lock, as editors do), and report."""
+    while True:
+        order = orders.recv()
+        if order is None:
+            return
+        trial, delay = order
+        orders.send("ready")
+        deadline = time.perf_counter() + delay
+        while time.perf_counter() < deadline:  # a busy wait: sleep() is far too coarse
+            pass
+        temp = f"{path}.editor-tmp"
+        with open(temp, "w") as handle:
+            handle.write(f"A=1\nEDITOR={trial}\n")
+        os.replace(temp, path)
+        orders.send("saved")
+
+
+def test_an_editor_saving_during_set_never_loses_its_edit(tmp_path: Path) -> None:
+    """200 trials of an editor replacing the file at a random moment of `set`: every trial
+    ends with the editor's edit in the file (ours may be refused as a conflict, never theirs
+    overwritten). The delays spread over the whole of a write, so the races do happen."""
+    from relay_tui.errors import ConflictError
+
+    path = tmp_path / ".env"
+    env = Environment("development", path, protected=False)
+    policy = WritePolicy(check_git=False)
+    path.write_text("A=1\n")
+    started = time.perf_counter()
+    edit_env(env, lambda e: e.set("WARM", "1"), policy)
+    write_seconds = time.perf_counter() - started  # how long one write takes on this machine
+    parent, child = multiprocessing.Pipe()
+    editor = multiprocessing.get_context("fork").Process(target=_editor, args=(str(path), child))
+    editor.start()
+    rng = random.Random(20261203)
+    outcomes = {"ours refused": 0, "editor first": 0, "editor after": 0}
+    lost = []
+    try:
+        for trial in range(RACE_TRIALS):
+            path.write_text("A=1\n")
+            parent.send((trial, rng.uniform(0, 1.5 * write_seconds)))
+            assert parent.recv() == "ready"
+            refused = False
+            try:
+                edit_env(env, lambda e, n=trial: e.set("OURS", str(n)), policy)
+            except ConflictError:
+                refused = True
+            assert parent.poll(60), "the editor did not save"
+            assert parent.recv() == "saved"
+            final = path.read_text()
+            if f"EDITOR={trial}\n" not in final:
+                lost.append((trial, final))
+            elif refused:
+                outcomes["ours refused"] += 1
+            else:
+                outcomes["editor first" if f"OURS={trial}" in final else "editor after"] += 1
+    finally:
+        parent.send(None)
+        editor.join(30)
+    assert lost == [], f"{len(lost)} of {RACE_TRIALS} editor saves lost: {lost[:3]} {outcomes}"
+    assert sum(outcomes.values()) == RACE_TRIALS

@@ -576,3 +576,26 @@ def test_any_file_name_is_written_even_the_temp_folders_own(tmp_path: Path, name
     with safewrite.locked(path) as target:
         safewrite.write(target, b"new\n", expected=safewrite.current_digest(target))
     assert path.read_bytes() == b"new\n" and temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("existed", [True, False])
+def test_a_save_after_the_last_check_is_swapped_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existed: bool
+) -> None:
+    """The editor saves after the recheck, right before our rename: the swap sees it."""
+    path = tmp_path / ".env"
+    if existed:
+        path.write_bytes(b"A=1\n")
+    expected = hashlib.sha256(b"A=1\n").hexdigest() if existed else safewrite.MISSING
+    real_recheck = safewrite._recheck
+
+    def editor_saves_right_after(*args: Any) -> None:
+        real_recheck(*args)
+        (tmp_path / "editor.tmp").write_bytes(b"A=editor\n")
+        os.replace(tmp_path / "editor.tmp", path)
+
+    monkeypatch.setattr(safewrite, "_recheck", editor_saves_right_after)
+    with safewrite.locked(path) as target, pytest.raises(ConflictError, match="replaced"):
+        safewrite.write(target, b"A=ours\n", expected=expected)
+    assert path.read_bytes() == b"A=editor\n"
+    assert temps(tmp_path) == []
