@@ -88,7 +88,9 @@ def run_scan(args: argparse.Namespace) -> int:
     shown, hidden = split_baselined(report.findings, known)
     listed = report.findings if args.show_all else shown
     _emit(
-        _render(args, listed, remediation, {f.fingerprint for f in hidden}), args.output, args.force
+        _render(args, listed, remediation, {f.fingerprint for f in hidden}, report),
+        args.output,
+        args.force,
     )
     name = _shown_path(baseline) if hidden else None
     for line in summary_lines(report, len(shown), len(hidden), name):
@@ -220,15 +222,16 @@ def _render(
     findings: list[Finding],
     remedy: Remedy,
     baselined: set[str],
+    report: ScanReport,
 ) -> str:
     from relay_tui.core import scan_report
 
     if args.json:
-        return scan_report.json_report(findings, remedy, baselined)
+        return scan_report.json_report(findings, remedy, baselined, report)
     if args.sarif:
         from relay_tui import __version__
 
-        return scan_report.sarif_report(findings, remedy, baselined, __version__)
+        return scan_report.sarif_report(findings, remedy, baselined, __version__, report)
     return "\n".join(scan_report.text_report(findings, remedy, baselined))
 
 

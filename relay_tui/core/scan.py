@@ -67,6 +67,8 @@ class ScanReport:
         self.seconds = 0.0
         self.not_utf8 = 0  # text that is not UTF-8: scanned as bytes all the same, and counted
         self.warnings: list[str] = []  # e.g. Vault could not be read
+        self.partial = False  # a shallow clone's history: older commits were not there to read
+        self.submodules: list[str] = []  # gitlinks: other repositories, not scanned from here
 
     def __repr__(self) -> str:
         return (
@@ -89,6 +91,7 @@ def _check_shallow(repo: scan_git.Repo, options: ScanOptions, report: ScanReport
             "fetch-depth: 0), or add --allow-shallow for a partial scan",
         )
     report.warnings.append(f"partial history scan: {what}")
+    report.partial = True
 
 
 def scan(root: Path, options: ScanOptions, project: Project | None = None) -> ScanReport:
@@ -113,6 +116,8 @@ def scan(root: Path, options: ScanOptions, project: Project | None = None) -> Sc
     known, env_paths = known_values(root, project, options, report.warnings)
     matcher = Matcher(known or None, honour_markers=options.honour_markers)
     report.engine = matcher.engine
+    if repo is not None:
+        report.submodules = scan_git.submodules(root)
     if options.staged:
         assert repo is not None
         findings = _scan_staged(repo, matcher, options, report)

@@ -98,6 +98,17 @@ def working_files(root: Path) -> list[tuple[str, bool]]:
     return list(files.items())
 
 
+def submodules(root: Path) -> list[str]:
+    """The submodules (gitlinks) under `root`, relative to it: repositories of their own."""
+    out = run_git(root, "ls-files", "-s", "-z", what="list the submodules")
+    found = []
+    for record in out.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if meta.startswith(b"160000 "):
+            found.append(os.fsdecode(path))
+    return found
+
+
 def staged_blobs(repo: Repo) -> list[tuple[str, str]]:
     """(path from the top level, blob id) of each file staged for the next commit."""
     names = run_git(

@@ -118,11 +118,21 @@ def finding_dict(
 
 
 def json_report(
-    findings: list[Finding], remedy: Remedy = _no_remedy, baselined: Collection[str] = ()
+    findings: list[Finding],
+    remedy: Remedy = _no_remedy,
+    baselined: Collection[str] = (),
+    report: ScanReport | None = None,
 ) -> str:
-    """The findings as a JSON list (ASCII only, so no control character reaches a terminal)."""
-    items = [finding_dict(f, remedy, f.fingerprint in baselined) for f in findings]
-    return json.dumps(items, indent=2, ensure_ascii=True)
+    """The scan as a JSON object: whether it was partial, what it did not read, the findings
+    (ASCII only, so no control character reaches a terminal)."""
+    data: dict[str, Any] = {
+        "partial": bool(report and report.partial),
+        "warnings": [safe_text(str(w)) for w in report.warnings] if report else [],
+        "submodules_not_scanned": list(report.submodules) if report else [],
+        "skipped": dict(sorted(report.skipped.items())) if report else {},
+        "findings": [finding_dict(f, remedy, f.fingerprint in baselined) for f in findings],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=True)
 
 
 def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
@@ -185,6 +195,7 @@ def sarif_report(
     remedy: Remedy = _no_remedy,
     baselined: Collection[str] = (),
     version: str = "",
+    report: ScanReport | None = None,
 ) -> str:
     """SARIF 2.1.0: one run of the relay-tui driver, its rules, one error result per finding."""
     rules = _rules(findings)
@@ -193,11 +204,24 @@ def sarif_report(
     if version:
         driver["version"] = version
     results = [_result(f, index[f.rule], remedy, f.fingerprint in baselined) for f in findings]
-    data = {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{"tool": {"driver": driver}, "results": results}],
-    }
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    if report is not None:
+        notes = [
+            {"level": "warning", "message": {"text": safe_text(str(w))}} for w in report.warnings
+        ]
+        notes += [
+            {"level": "note", "message": {"text": f"submodule {safe_text(p)} not scanned"}}
+            for p in report.submodules
+        ]
+        invocation: dict[str, Any] = {"executionSuccessful": True}
+        if notes:
+            invocation["toolExecutionNotifications"] = notes
+        run["invocations"] = [invocation]
+        run["properties"] = {
+            "partial": report.partial,
+            "submodulesNotScanned": list(report.submodules),
+        }
+    data = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(data, indent=2, ensure_ascii=True)
 
 
@@ -220,6 +244,12 @@ def summary_lines(
     skipped = [f"{n} {why}" for why, n in sorted(report.skipped.items()) if n]
     if skipped:
         lines.append("skipped: " + ", ".join(skipped))
+    submodules = getattr(report, "submodules", None) or []
+    if submodules:
+        names = ", ".join(safe_text(p) for p in submodules)
+        lines.append(
+            f"not scanned: {len(submodules)} submodule(s), {names} (scan each in its own folder)"
+        )
     not_utf8 = getattr(report, "not_utf8", 0)
     if isinstance(not_utf8, int) and not_utf8:
         lines.append(f"{not_utf8} file(s) or blob(s) not UTF-8: scanned as bytes")

@@ -79,13 +79,15 @@ def test_a_token_in_the_tree_is_found_redacted(project: Path, cli: RunCli) -> No
     assert_never_shown(result, token, token[:8])
 
 
-def test_json_is_a_list_of_findings_without_the_secret(project: Path, cli: RunCli) -> None:
+def test_json_lists_the_findings_without_the_secret(project: Path, cli: RunCli) -> None:
     token, key_id = github_token(), aws_key_id()
     write(project, "config/settings.py", settings(token))
     write(project, "deploy/aws.txt", f"aws_access_key_id = {key_id}\n")
     result = cli("scan", "--json")
     assert result.returncode == 1, result.stderr
-    findings = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert data["partial"] is False and data["submodules_not_scanned"] == []
+    findings = data["findings"]
     assert isinstance(findings, list)
     by_path = {f["path"]: f for f in findings}
     assert {"config/settings.py", "deploy/aws.txt"} <= set(by_path)
@@ -180,7 +182,7 @@ def test_baseline_round_trip(project: Path, cli: RunCli) -> None:
     write(project, "config/other.py", settings(newer))
     after = cli("scan", "--json")
     assert after.returncode == 1
-    assert [f["path"] for f in json.loads(after.stdout)] == ["config/other.py"]
+    assert [f["path"] for f in json.loads(after.stdout)["findings"]] == ["config/other.py"]
     assert_never_shown(after, token, newer)
 
     elsewhere = project / "accepted.json"
@@ -320,12 +322,14 @@ def test_a_known_value_names_its_key_and_commit(
         machine = cli("scan", "--history", fmt)
         assert machine.returncode == 1
         assert_never_shown(machine, value, value[:8])
-    known = [f for f in json.loads(cli("scan", "--history", "--json").stdout) if f["label"]]
+    known = [
+        f for f in json.loads(cli("scan", "--history", "--json").stdout)["findings"] if f["label"]
+    ]
     assert {f["label"] for f in known} == {"production JWT_SECRET_KEY"}
     assert all(f["history_only"] and f["commit"] == sha for f in known)
     assert cli("scan").returncode == 0  # the tree no longer holds it
     assert cli("scan", "--history", "--no-known", "--json").returncode in (0, 1)
-    no_known = json.loads(cli("scan", "--history", "--no-known", "--json").stdout)
+    no_known = json.loads(cli("scan", "--history", "--no-known", "--json").stdout)["findings"]
     assert not [f for f in no_known if f["label"]]
 
 

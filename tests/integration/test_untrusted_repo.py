@@ -468,7 +468,39 @@ def test_history_of_a_shallow_clone_is_refused_unless_allowed(
     assert "shallow" in refused.stderr and "git fetch --unshallow" in refused.stderr
     allowed = cli("scan", "--history", "--allow-shallow", project_dir=clone)
     assert allowed.returncode in (0, 1) and "partial history scan" in allowed.stderr
+    as_json = json.loads(cli("scan", "--history", "--allow-shallow", "--json",
+                             project_dir=clone).stdout)  # fmt: skip
+    assert as_json["partial"] is True and "shallow" in as_json["warnings"][0]
+    sarif = json.loads(cli("scan", "--history", "--allow-shallow", "--sarif",
+                           project_dir=clone).stdout)  # fmt: skip
+    run = sarif["runs"][0]
+    assert run["properties"]["partial"] is True
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("shallow" in n["message"]["text"] for n in notes)
     assert cli("scan", "--history").returncode in (0, 1)  # the full clone scans as before
+    full = json.loads(cli("scan", "--history", "--sarif").stdout)["runs"][0]
+    assert full["properties"]["partial"] is False
+
+
+def test_submodules_are_named_as_not_scanned(cli: RunCli, project: Path, tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    (inner / "x.txt").write_text("x\n")
+    git(inner, "add", "x.txt")
+    git(inner, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-q", "-m", "i")
+    subprocess.run(
+        ["git", "-C", str(project), "-c", "protocol.file.allow=always", "submodule", "add", "-q",
+         str(inner), "vendor/inner"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for args in (("scan",), ("scan", "--history")):
+        result = cli(*args)
+        assert "not scanned: 1 submodule(s), vendor/inner" in result.stderr, result.stderr
+    data = json.loads(cli("scan", "--json").stdout)
+    assert data["submodules_not_scanned"] == ["vendor/inner"]
+    sarif = json.loads(cli("scan", "--sarif").stdout)["runs"][0]
+    assert sarif["properties"]["submodulesNotScanned"] == ["vendor/inner"]
 
 
 def test_invalid_utf8_on_stdin_is_exit_2_and_writes_nothing(project: Path) -> None:
