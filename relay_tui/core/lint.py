@@ -5,7 +5,7 @@ from __future__ import annotations
 from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import HEAD_RE, EnvFile
 from relay_tui.core.findings import Finding
-from relay_tui.core.masking import safe_text
+from relay_tui.core.masking import mark_non_ascii, safe_text
 
 
 def lint(envfile: EnvFile, env: str, file: str) -> list[Finding]:
@@ -45,7 +45,7 @@ def lint(envfile: EnvFile, env: str, file: str) -> list[Finding]:
         key = entry.key
         shown = safe_text(key)
         if not key.isascii():
-            marked = "".join(c if c.isascii() else f"<U+{ord(c):04X}>" for c in key)
+            marked = mark_non_ascii(key)
             add(
                 Finding(
                     "non-ascii-key",

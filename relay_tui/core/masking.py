@@ -36,6 +36,13 @@ def safe_text(text: str) -> str:
     return _UNSAFE.sub(_escape_char, text)
 
 
+def mark_non_ascii(key: str) -> str:
+    """`key` display-safe, each non-ASCII character shown as <U+XXXX> (a homoglyph stands out)."""
+    if key.isascii():
+        return safe_text(key)
+    return "".join(c if c.isascii() else f"<U+{ord(c):04X}>" for c in safe_text(key))
+
+
 def mask(value: str | None) -> str:
     """A fixed-width mask that does not reveal the value or its length."""
     if value is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
 from relay_tui.core.findings import Finding, Report
-from relay_tui.core.masking import mask, safe_text
+from relay_tui.core.masking import mark_non_ascii, mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
 from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import ConflictError, RelayError, UsageError
@@ -119,10 +119,9 @@ class Session:
             elif by_key.get(key):
                 worst = by_key[key][0]
                 status, style = f"{worst.code}", worst.severity
-            shown = safe_text(key)
-            rows.append(
-                Row(key, (shown, mask(value), spec.kind, status), ("", "masked", "dim", style))
-            )
+            key_style = "" if key.isascii() else "error"  # a homoglyph: shown as <U+XXXX>
+            cells = (mark_non_ascii(key), mask(value), spec.kind, status)
+            rows.append(Row(key, cells, (key_style, "masked", "dim", style)))
         return rows
 
     def spec(self, key: str) -> SecretSpec:
