@@ -8,7 +8,9 @@ import re
 from relay_tui.errors import InvalidValueError
 
 KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_SIMPLE_UNQUOTED = re.compile(r"[A-Za-z0-9_./:@+=,%~^*!?&-]*\Z")
+# Bare only when a shell that sources the file reads the same value and runs nothing:
+# no '&' (a background command), no '~' (expanded to a home folder), no quotes, '$' or spaces.
+_SIMPLE_UNQUOTED = re.compile(r"[A-Za-z0-9_./:@+=,%^*!?-]*\Z")
 _WS_HASH = re.compile(r"\s#")
 _DOUBLE_ESCAPES = {
     "\\": "\\\\",
@@ -66,16 +68,23 @@ def single_ok(value: str) -> bool:
     return not any(c in value for c in "'\\\r\n")
 
 
+def shell_expands(value: str) -> bool:
+    """Whether a shell would run or expand part of `value` inside double quotes ($, `)."""
+    return "$" in value or "`" in value
+
+
 def encode_value(value: str, style: str | None = None) -> str:
     """Encode `value` for a .env line, keeping the original quoting `style` when it is safe.
 
     `style` is '' (unquoted), "'" or '"' for an existing line, None for a new one. Values stay
-    bare only when plainly simple (no spaces, quotes, '#', '$' or control characters).
+    bare only when plainly simple (no spaces, quotes, '#', '$', '&', '~' or control characters),
+    and a value with '$' or '`' is single-quoted when it can be, so that a shell sourcing the
+    file runs nothing.
     """
     if style in ("", None) and _SIMPLE_UNQUOTED.match(value):
         return value
-    if style == "'" and single_ok(value):
-        return f"'{value}'"
+    if (style == "'" or shell_expands(value)) and single_ok(value):
+        return f"'{value}'"  # a shell reads single quotes literally, as python-dotenv does
     return '"' + value.translate(_DOUBLE_TABLE) + '"'
 
 

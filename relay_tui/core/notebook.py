@@ -98,7 +98,7 @@ def _cell(table: Any, where: str, number: int) -> tuple[Cell, CellResult | None]
     if not isinstance(table, dict):
         raise ConfigurationError(f"{where}: must be a [[cells]] table")
     kind = table.get("type")
-    if kind not in CELL_TYPES:
+    if not isinstance(kind, str) or kind not in CELL_TYPES:
         raise ConfigurationError(
             f"{where}: type {safe_text(str(kind))!r} is not a cell type",
             hint="types: " + ", ".join(CELL_TYPES),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from relay_tui.core.defaults import looks_like_placeholder
@@ -9,6 +10,7 @@ from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.generate import generate
 from relay_tui.core.specs import SecretSpec, spec_for
+from relay_tui.errors import RelayError
 
 
 @dataclass
@@ -47,9 +49,21 @@ def fill_template(
             result.kept.append(key)
         elif spec.is_secret and not _usable_url(spec):
             result.needs_value.append(spec)
+            _as_data(filled, key)
         else:
             result.kept.append(key)
+            _as_data(filled, key)
     return result
+
+
+def _as_data(filled: EnvFile, key: str) -> None:
+    r"""Write a template value again so that a shell sourcing the file runs none of it
+    (`A=$(cmd)`, `A=x&cmd`, `A="\`cmd\`"` become quoted); python-dotenv reads the same value."""
+    value = filled.get(key)
+    if value is None or not KEY_RE.match(key):
+        return
+    with contextlib.suppress(RelayError):  # a line it cannot rewrite stays as the template has it
+        filled.set(key, value)
 
 
 def _usable_url(spec: SecretSpec) -> bool:

@@ -524,3 +524,33 @@ def test_invalid_utf8_on_stdin_is_exit_2_and_writes_nothing(project: Path) -> No
         assert result.returncode == 2, (args, result.stderr)
         assert b"not UTF-8" in result.stderr and b"internal error" not in result.stderr
     assert (project / ".env").read_bytes() == before
+
+
+def test_template_lines_are_copied_as_data_a_shell_runs_none(cli: RunCli, project: Path) -> None:
+    """A template's values that a shell would run, when the .env is sourced, are quoted;
+    python-dotenv still reads exactly the template's values."""
+    from dotenv import dotenv_values
+
+    hostile = (
+        "HOOK_A=$(touch marker-a)\n"
+        "HOOK_B=x&touch marker-b\n"
+        'HOOK_C="`touch marker-c`"\n'
+        'HOOK_D="$(touch marker-d)"\n'
+        "HOOK_E=~/somewhere\n"
+        "STRIPE_NOTE=<your-key>\n"
+        "PLAIN=ok\n"
+    )
+    template = project / ".env.example"
+    template.write_text(template.read_text() + hostile)
+    result = cli("generate", "--generate-env", "--env", "development")
+    assert result.returncode == 0, result.stderr
+    sourced = subprocess.run(
+        ["sh", "-c", "set -a; . ./.env"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert sourced.returncode == 0, f"a shell cannot read the file: {sourced.stderr}"
+    assert not list(project.glob("marker-*")), sourced.stderr
+    wanted = dotenv_values(template, interpolate=False)
+    written = dotenv_values(project / ".env", interpolate=False)
+    for key in ("HOOK_A", "HOOK_B", "HOOK_C", "HOOK_D", "HOOK_E", "STRIPE_NOTE", "PLAIN"):
+        assert written[key] == wanted[key], key
+    assert "PLAIN=ok\n" in (project / ".env").read_text(), "a plain line is left as it was"

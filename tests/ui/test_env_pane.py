@@ -56,7 +56,6 @@ class TestMasking:
             masks = {row.cells[1] for row in grid.rows if row.key in ("JWT_SECRET_KEY", "PORT")}
             assert masks == {"••••••••"}
 
-
     async def test_a_key_with_non_ascii_letters_is_marked(
         self, make_app: MakeApp, workbench_project: Path
     ) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relay_tui.core import notebook, scan_baseline
@@ -81,6 +81,7 @@ def test_random_relay_toml_is_a_message_or_a_project(document: dict[str, Any]) -
 
 @FUZZ
 @given(NOTEBOOKS)
+@example({"title": "0", "cells": [{"type": []}]})  # once a TypeError (exit 70)
 def test_random_notebooks_are_a_message_or_a_notebook(document: dict[str, Any]) -> None:
     text = toml_text(document)
     if text is None:
