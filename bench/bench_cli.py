@@ -3,6 +3,8 @@
 Uses hyperfine (-N) when installed, in rounds whose command order alternates; else a paired
 subprocess loop. Also records `-X importtime` and checks that headless commands stay light.
 Run from the repo root: PYTHONPATH=. .venv/bin/python bench/bench_cli.py [--quick]
+`--against REV` instead compares this tree with git revision REV, command by command (status and
+validate, on a plain project and on a git repository), runs paired and alternating.
 """
 
 from __future__ import annotations
@@ -117,7 +119,39 @@ def headless_commands(plain: Path, repo: Path) -> dict[str, list[str]]:
     }
 
 
+def against(rev: str) -> None:
+    """This tree vs `rev` (exported with git archive) on the same projects: paired ratios."""
+    runs, rounds = (10, 2) if QUICK else (20, 5)
+    with tempfile.TemporaryDirectory(prefix="relay-bench-against-") as tmp:
+        old = Path(tmp) / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "relay_tui"],
+                                 check=True, capture_output=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        plain, repo = make_projects(Path(tmp))
+        ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        shapes = {
+            "status, 1,000 keys": ["status", "--project", str(plain)],
+            "status, git repo": ["status", "--project", str(repo)],
+            "validate --no-git, 1,000 keys": ["validate", "--project", str(plain), "--no-git"],
+            "validate, git repo": ["validate", "--project", str(repo)],
+        }
+        measure = hyperfine if shutil.which("hyperfine") else loop
+        rows = []
+        for label, args in shapes.items():
+            new_cmd = ["env", f"PYTHONPATH={REPO}", PY, "-m", "relay_tui", *args]
+            old_cmd = ["env", f"PYTHONPATH={old}", PY, "-m", "relay_tui", *args]
+            times = measure([new_cmd, old_cmd], runs, rounds)
+            rows.append(row(f"`{label}`", times[0], times[1], 1.1))
+    title = f"this tree vs {rev} ({measure.__name__}, {rounds}x{runs} runs)"
+    print_table(title, rows, rev)
+    save("cli-against", rows, {"tool": measure.__name__, "against": rev})
+
+
 def main() -> None:
+    if "--against" in sys.argv:
+        against(sys.argv[sys.argv.index("--against") + 1])
+        return
     ensure_bytecode()
     RESULTS.mkdir(exist_ok=True)
     runs, rounds = (10, 2) if QUICK else (20, 5)
