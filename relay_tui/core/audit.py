@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from relay_tui.core import safewrite
+from relay_tui.core.masking import safe_text
+from relay_tui.errors import RefusedError, RelayError
 from relay_tui.paths import state_dir
 
 GENESIS = "0" * 64
@@ -75,19 +78,30 @@ def read_key() -> bytes | None:
 
 
 def _key() -> bytes:
-    """The key, made on the first write (the caller holds the log's lock)."""
+    """The key, made on the first write (the caller holds the log's lock, not the folder's)."""
     key = read_key()
     if key is not None:
         return key
     key = secrets.token_bytes(32)
-    temp = key_path().with_suffix(f".tmp{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key.hex() + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, key_path())
+    with safewrite.locked(key_path(), follow_links=False) as target:
+        safewrite.write(target, (key.hex() + "\n").encode(), mode=0o600)
     return key
+
+
+def _open_log() -> int:
+    """The log, opened to append (created 0600); a symbolic link there is refused, not followed."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(log_path(), flags, 0o600)
+    except OSError:
+        if os.path.islink(log_path()):
+            shown = safe_text(str(log_path()))
+            raise RefusedError(
+                f"{shown} is a symbolic link; relay-tui does not write the audit log through "
+                "links, so nothing was recorded",
+                hint=f"remove the link (or replace it with the log itself): {shown}",
+            ) from None
+        raise
 
 
 def record(
@@ -95,31 +109,37 @@ def record(
 ) -> None:
     """Append one entry; concurrent writers are serialized by a lock on the log file.
 
-    Raises OSError when the log cannot be written: callers decide whether that stops them.
+    The head (and the key, the first time) are written through `safewrite`, under the state
+    folder's lock, taken while the log's is held; the folder's lock is never held while waiting
+    for the log's, so writers cannot deadlock. A symbolic link in place of the log, its head or
+    a key still to be made is refused (nothing is appended) rather than followed.
+
+    Raises OSError when the log cannot be written and RelayError when it is refused: callers
+    decide whether that stops them.
     """
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(log_path(), os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "r+b") as handle:
+    with os.fdopen(_open_log(), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         key = _key()
-        count, prev = _read_head(handle, key)
-        entry = {
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "user": _user(),
-            "host": socket.gethostname(),
-            "action": action,
-            "env": env,
-            "keys": sorted(keys),
-            "outcome": outcome,
-            "detail": detail,
-            "prev": prev,
-        }
-        line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
-        _write_head(key, count + 1, line_mac(key, line))
+        with safewrite.locked(head_path(), follow_links=False) as head:
+            count, prev = _read_head(handle, key)
+            entry = {
+                "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                "user": _user(),
+                "host": socket.gethostname(),
+                "action": action,
+                "env": env,
+                "keys": sorted(keys),
+                "outcome": outcome,
+                "detail": detail,
+                "prev": prev,
+            }
+            line = json.dumps(entry, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+            _write_head(head, key, count + 1, line_mac(key, line))
 
 
 class Head(NamedTuple):
@@ -149,12 +169,9 @@ def _read_head(handle: Any, key: bytes) -> tuple[int, str]:
     return len(lines), line_mac(key, lines[-1]) if lines else GENESIS
 
 
-def _write_head(key: bytes, count: int, last: str) -> None:
-    temp = head_path().with_suffix(f".tmp{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(f"{count} {last} {head_mac(key, count, last)}\n")
-    os.replace(temp, head_path())
+def _write_head(target: safewrite.Target, key: bytes, count: int, last: str) -> None:
+    text = f"{count} {last} {head_mac(key, count, last)}\n"
+    safewrite.write(target, text.encode(), mode=0o600)
 
 
 def _user() -> str:
@@ -281,4 +298,6 @@ def try_record(
         record(action, env, keys, outcome, detail)
     except OSError as exc:
         return f"the audit log could not be written ({exc.strerror or exc}): {log_path()}"
+    except RelayError as exc:
+        return f"the audit log could not be written: {exc.message}"
     return None

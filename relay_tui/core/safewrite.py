@@ -33,13 +33,22 @@ class Target(NamedTuple):
 
 
 @contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Target]:
+def locked(
+    path: Path, timeout: float = LOCK_TIMEOUT, *, follow_links: bool = True
+) -> Iterator[Target]:
     """Hold the write lock of `path`'s folder (flock on the folder), sweeping stale temp files.
 
     Every writer of a folder takes this lock for its whole read-check-write, so writers in
     several processes are serialized and none loses another's update.
+
+    A symbolic link at `path` is followed (the file behind it is written) unless
+    `follow_links` is False: then it is refused (RefusedError), and a link put there later is
+    replaced by the write, never written through.
     """
-    real = Path(os.path.realpath(path))
+    if follow_links:
+        real = Path(os.path.realpath(path))
+    else:
+        real = Path(os.path.realpath(path.parent)) / path.name
     folder = real.parent
     try:
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -49,10 +58,21 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Target]:
         raise BackendError(f"{safe_text(str(folder))}: cannot open ({exc.strerror})") from None
     try:
         _acquire(dir_fd, folder, timeout)
+        if not follow_links and os.path.islink(real):
+            raise _link_refused(path)
         sweep_stale(dir_fd)
         yield Target(path, real, dir_fd)
     finally:
         os.close(dir_fd)  # closing releases the flock
+
+
+def _link_refused(path: Path) -> RefusedError:
+    shown = safe_text(str(path))
+    return RefusedError(
+        f"{shown} is a symbolic link; relay-tui does not write through links, so nothing "
+        "was written",
+        hint=f"remove the link (or replace it with a regular file): {shown}",
+    )
 
 
 def _acquire(dir_fd: int, folder: Path, timeout: float) -> None:
@@ -130,12 +150,15 @@ def current_digest(target: Target) -> str:
         return MISSING
 
 
-def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
+def write(
+    target: Target, data: bytes, *, expected: str | None = None, mode: int | None = None
+) -> None:
     """Replace `target` with `data` atomically; call inside `locked()`.
 
     `expected` is the digest the file had when it was read (or MISSING): if the file changed
     since, nothing is written (ConflictError). A new file is created 0600; an existing one
-    keeps its mode, owner and group. On any failure the original is intact and no temp file
+    keeps its mode, owner and group. `mode` (for private files) is the new file's mode
+    whatever the old one's was. On any failure the original is intact and no temp file
     remains.
     """
     shown = safe_text(str(target.path))
@@ -153,7 +176,7 @@ def write(target: Target, data: bytes, *, expected: str | None = None) -> None:
     name = target.real.name
     folder = _temp_folder(target, name, shown)
     try:
-        _write_temp(folder.fd, data, info, shown)
+        _write_temp(folder.fd, data, info, shown, mode)
         if expected is None:
             os.rename(TEMP_CONTENT, name, src_dir_fd=folder.fd, dst_dir_fd=target.dir_fd)
         else:
@@ -209,8 +232,10 @@ def _temp_folder(target: Target, name: str, shown: str) -> TempFolder:
     return folder
 
 
-def _write_temp(folder_fd: int, data: bytes, info: os.stat_result | None, shown: str) -> None:
-    """The new content, 0600 (or the original's mode and owner), fsynced, in the temp folder."""
+def _write_temp(
+    folder_fd: int, data: bytes, info: os.stat_result | None, shown: str, mode: int | None
+) -> None:
+    """The new content, fsynced, in the temp folder: 0600, the original's mode, or `mode`."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     fd = os.open(TEMP_CONTENT, flags, 0o600, dir_fd=folder_fd)
     try:
@@ -219,6 +244,8 @@ def _write_temp(folder_fd: int, data: bytes, info: os.stat_result | None, shown:
             written = os.write(fd, view)
             view = view[written:]
         _keep_owner_and_mode(fd, info, shown)
+        if mode is not None:
+            os.fchmod(fd, mode)
         os.fsync(fd)
     finally:
         os.close(fd)

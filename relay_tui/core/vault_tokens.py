@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import time
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from relay_tui.core import safewrite
 from relay_tui.core.masking import fingerprint
+from relay_tui.errors import RelayError
 from relay_tui.paths import fingerprint_key, state_dir
 
 MAX_RECORDS = 200
@@ -58,24 +60,24 @@ def knows(token: str, addr: str, namespace: str) -> bool:
 
 
 def remember(token: str, addr: str, namespace: str, expires: float | None) -> None:
-    """Record that `addr` accepted the token; failures to save are ignored (it is a hint only)."""
-    data = _load()
+    """Record that `addr` accepted the token; failures to save are ignored (it is a hint only).
+
+    Written 0600 through `safewrite` under the folder's lock; a link there is not written through.
+    """
     key = _key(token)
-    kept = [r for r in data.get(key, []) if isinstance(r, list) and r[:2] != [addr, namespace]]
-    data[key] = [[addr, namespace, time.time(), expires], *kept][:8]
-    if len(data) > MAX_RECORDS:
-        newest = sorted(data, key=lambda k: -max(r[2] for r in data[k]))
-        data = {k: data[k] for k in newest[:MAX_RECORDS]}
     path = ledger_path()
-    temp = path.with_name(f".tokens.{os.getpid()}.tmp")
-    try:
+    with suppress(OSError, RelayError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
+        with safewrite.locked(path, follow_links=False) as target:
+            data = _load()
+            kept = [
+                r for r in data.get(key, []) if isinstance(r, list) and r[:2] != [addr, namespace]
+            ]
+            data[key] = [[addr, namespace, time.time(), expires], *kept][:8]
+            if len(data) > MAX_RECORDS:
+                newest = sorted(data, key=lambda k: -max(r[2] for r in data[k]))
+                data = {k: data[k] for k in newest[:MAX_RECORDS]}
+            safewrite.write(target, json.dumps(data).encode("utf-8"), mode=0o600)
 
 
 def expiry_of(lookup: dict[str, Any]) -> float | None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import tomllib
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from relay_tui import paths
+from relay_tui.core import safewrite
 from relay_tui.errors import BackendError, ConfigurationError
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -67,25 +65,15 @@ def remember_theme(name: str) -> None:
 
 
 def write_config(data: dict[str, Any]) -> None:
-    """Replace config.toml with `data` atomically (a 0600 temp file beside it, then rename)."""
+    """Replace config.toml with `data` through `safewrite`: atomic, 0600, never through a link."""
     path = config_path()
-    temp = path.with_name(f".config.toml.{secrets.token_hex(6)}.tmp")
     text = tomli_w.dumps(data).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with suppress(OSError):
-                temp.unlink()
-            raise
     except OSError as exc:
         raise BackendError(
             f"{path} could not be written ({exc.strerror or exc})",
             hint="check that the folder exists and is writable",
         ) from None
+    with safewrite.locked(path, follow_links=False) as target:
+        safewrite.write(target, text, mode=0o600)

@@ -12,7 +12,7 @@ from textual.color import Color
 from textual.widgets import Static
 
 from relay_tui import paths
-from relay_tui.errors import ConfigurationError
+from relay_tui.errors import ConfigurationError, RefusedError
 from relay_tui.ui import config
 from relay_tui.ui.themes import (
     APP_VARIABLE_DEFAULTS,
@@ -154,6 +154,20 @@ def test_config_round_trips_keeping_other_keys() -> None:
     assert config.chosen_theme() == "relay-ansi"
     assert stat.S_IMODE(config.config_path().stat().st_mode) == 0o600
     assert [p.name for p in config.config_path().parent.iterdir()] == ["config.toml"]
+
+
+def test_config_is_written_0600_and_never_through_a_link(tmp_path: Path) -> None:
+    config.remember_theme("relay-light")
+    path = config.config_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    dotfile = tmp_path / "dotfiles-config.toml"
+    dotfile.write_text('theme = "relay-dark"\n')
+    path.unlink()
+    path.symlink_to(dotfile)
+    with pytest.raises(RefusedError, match="symbolic link"):
+        config.remember_theme("relay-ansi")
+    assert path.is_symlink() and dotfile.read_text() == 'theme = "relay-dark"\n'
+    assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
 
 
 def test_a_broken_config_reads_as_empty_and_is_not_overwritten() -> None:

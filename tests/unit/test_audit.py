@@ -6,10 +6,17 @@ import hashlib
 import json
 import multiprocessing
 import os
+import secrets
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from relay_tui.core import audit
+import pytest
+
+from relay_tui.core import audit, vault_tokens
+from relay_tui.errors import RefusedError
+from relay_tui.paths import fingerprint_key
 from tests.conftest import REPO
 
 SECRET = "s3cr3t-never-in-the-log-0123456789"
@@ -173,6 +180,55 @@ def test_concurrent_writers_never_interleave() -> None:
         pool.map(_write_many, range(4))
     assert audit.verify() == []
     assert sum(1 for _ in audit.entries()) == 100
+
+
+def _write_and_remember(worker: int) -> None:
+    token = secrets.token_urlsafe(24)
+    for i in range(10):
+        audit.record("set", "development", [f"W{worker}_{i}"])
+        vault_tokens.remember(token, f"https://vault{worker}.example:8200", "", None)
+
+
+def test_audit_and_other_state_writers_do_not_deadlock() -> None:
+    """The log's lock, then the state folder's: other writers of the folder never wait on both."""
+    fingerprint_key()
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map_async(_write_and_remember, range(4)).get(timeout=120)
+    assert audit.verify() == []
+    assert sum(1 for _ in audit.entries()) == 40
+    assert [p.name for p in audit.state_dir().iterdir() if "tmp" in p.name] == []
+
+
+@pytest.mark.parametrize("dangling", [False, True], ids=["to-a-file", "dangling"])
+def test_a_symlinked_log_is_refused_not_followed(tmp_path: Path, dangling: bool) -> None:
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    if not dangling:
+        elsewhere.write_bytes(b"kept\n")
+    audit.state_dir().mkdir(parents=True, exist_ok=True)
+    audit.log_path().symlink_to(elsewhere)
+    with pytest.raises(RefusedError, match="symbolic link"):
+        audit.record("set", "staging", ["A"])
+    problem = audit.try_record("set", "staging", ["A"])
+    assert problem and "symbolic link" in problem and str(audit.log_path()) in problem
+    assert audit.log_path().is_symlink()
+    assert (not elsewhere.exists()) if dangling else elsewhere.read_bytes() == b"kept\n"
+    assert not audit.head_path().exists()
+
+
+@pytest.mark.parametrize("where", [audit.head_path, audit.key_path], ids=["head", "key"])
+def test_a_symlinked_head_or_key_is_refused_before_the_line(
+    tmp_path: Path, where: Callable[[], Path]
+) -> None:
+    fill(2)
+    before = audit.log_path().read_bytes()
+    decoy = tmp_path / "decoy"
+    decoy.write_text("kept\n")
+    where().unlink()
+    where().symlink_to(decoy)
+    problem = audit.try_record("set", "staging", ["LATER"])
+    assert problem and "symbolic link" in problem
+    assert where().is_symlink() and decoy.read_text() == "kept\n"
+    assert audit.log_path().read_bytes() == before
 
 
 def test_cli_lists_verifies_and_exports(tmp_path) -> None:

@@ -219,6 +219,40 @@ def test_symlinked_env_is_written_through_and_stays_a_link(tmp_path: Path) -> No
     assert temps(store, project) == []
 
 
+def test_without_follow_links_a_link_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere"
+    real.write_bytes(ORIGINAL)
+    link = tmp_path / "state.json"
+    link.symlink_to(real)
+    with (
+        pytest.raises(RefusedError, match="symbolic link"),
+        safewrite.locked(link, follow_links=False) as target,
+    ):
+        safewrite.write(target, b"new\n")
+    assert link.is_symlink() and real.read_bytes() == ORIGINAL
+    assert temps(tmp_path) == []
+
+
+def test_a_link_put_there_under_the_lock_is_replaced_not_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere"
+    real.write_bytes(ORIGINAL)
+    path = tmp_path / "state.json"
+    with safewrite.locked(path, follow_links=False) as target:
+        path.symlink_to(real)
+        safewrite.write(target, b"new\n", mode=0o600)
+    assert not path.is_symlink() and path.read_bytes() == b"new\n"
+    assert real.read_bytes() == ORIGINAL and mode(path) == 0o600
+
+
+def test_mode_replaces_the_old_files_mode(tmp_path: Path) -> None:
+    path = tmp_path / "private"
+    path.write_bytes(ORIGINAL)
+    os.chmod(path, 0o644)
+    with safewrite.locked(path) as target:
+        safewrite.write(target, b"new\n", mode=0o600)
+    assert mode(path) == 0o600 and path.read_bytes() == b"new\n"
+
+
 def test_hard_linked_file_is_refused_and_unchanged(tmp_path: Path) -> None:
     path = tmp_path / ".env"
     path.write_bytes(ORIGINAL)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import secrets
+import stat
 import subprocess
 import sys
 import threading
@@ -75,6 +78,27 @@ class TestTokens:
         text = vault_tokens.ledger_path().read_text()
         assert bao.root_token not in text and bao.addr in text
         assert vault_tokens.ledger_path().stat().st_mode & 0o077 == 0
+
+
+def test_ledger_is_written_0600_and_never_through_a_link(tmp_path: Path) -> None:
+    token = "s." + secrets.token_urlsafe(18)
+    vault_tokens.remember(token, "https://a.example:8200", "", None)
+    ledger = vault_tokens.ledger_path()
+    assert stat.S_IMODE(ledger.stat().st_mode) == 0o600 and token not in ledger.read_text()
+    os.chmod(ledger, 0o644)
+    vault_tokens.remember(token, "https://b.example:8200", "", None)
+    assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
+    assert {s.addr for s in vault_tokens.recall(token)} == {
+        "https://a.example:8200",
+        "https://b.example:8200",
+    }
+    decoy = tmp_path / "decoy.json"
+    decoy.write_text("{}")
+    ledger.unlink()
+    ledger.symlink_to(decoy)
+    vault_tokens.remember(token, "https://c.example:8200", "", None)  # a hint: no error
+    assert ledger.is_symlink() and decoy.read_text() == "{}"
+    assert [p.name for p in ledger.parent.iterdir()] == ["tokens.json"]
 
 
 def test_rate_limit_is_retried_then_explained(bao) -> None:
