@@ -61,6 +61,14 @@ class RefusedError(RelayError):
     exit_code = ExitCode.REFUSED
 
 
+class ReadOnlyError(RefusedError):
+    """A write asked for in a read-only session: the one refusal for every writer (exit 4)."""
+
+    def __init__(self, what: str = "") -> None:
+        message = "read-only session: nothing was written" + (f" ({what})" if what else "")
+        super().__init__(message, hint="start without --read-only to make changes")
+
+
 class SecurityError(RefusedError):
     """A security rule was broken, such as a default secret in production (exit 4)."""
 

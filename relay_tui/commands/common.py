@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +11,7 @@ from relay_tui.core.project import Project, load_project
 from relay_tui.errors import InputFileError, RefusedError
 
 if TYPE_CHECKING:
-    from relay_tui.core.envstore import WritePolicy
+    from relay_tui.services.changes import Actor, Outcome
 
 
 def project_from(args: argparse.Namespace) -> Project:
@@ -25,11 +23,21 @@ def project_from(args: argparse.Namespace) -> Project:
     return project
 
 
-def policy_from(args: argparse.Namespace) -> WritePolicy:
-    """The write policy the user gave: --yes, --read-only."""
-    from relay_tui.core.envstore import WritePolicy
+def actor_from(args: argparse.Namespace, source: str) -> Actor:
+    """Who asks, for the services: this command (`source`), with --read-only and --yes."""
+    from relay_tui.services.changes import Actor
 
-    return WritePolicy(yes=getattr(args, "yes", False), read_only=args.read_only)
+    return Actor(source, read_only=args.read_only, yes=getattr(args, "yes", False))
+
+
+def tell(outcome: Outcome) -> None:
+    """Print an outcome's warnings and summary to stderr."""
+    from relay_tui.output import note
+
+    for warning in outcome.warnings:
+        note("warning: " + warning)
+    if outcome.summary:
+        note(outcome.summary)
 
 
 def refuse_terminal(what: str, reveal: bool) -> None:
@@ -39,28 +47,6 @@ def refuse_terminal(what: str, reveal: bool) -> None:
             f"refusing to print {what} to a terminal",
             hint="pipe or redirect the output, or add --reveal to show it here",
         )
-
-
-@contextlib.contextmanager
-def audited(action: str, env: str | None, keys: list[str], detail: str = "") -> Iterator[None]:
-    """Record the action in the audit log: ok, refused (exit 4) or failed; never a value."""
-    from relay_tui.core.audit import try_record
-
-    outcome = "ok"
-    try:
-        yield
-    except RefusedError:
-        outcome = "refused"
-        raise
-    except (Exception, KeyboardInterrupt):
-        outcome = "failed"
-        raise
-    finally:
-        problem = try_record(action, env, keys, outcome, detail)
-        if problem:
-            from relay_tui.output import note
-
-            note("warning: " + problem)
 
 
 def read_stdin_text(what: str) -> str:

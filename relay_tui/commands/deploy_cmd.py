@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from relay_tui.commands.common import audited, project_from, refuse_terminal
+from relay_tui.commands.common import actor_from, project_from, refuse_terminal, tell
 from relay_tui.core.dotenv_codec import KEY_RE
 from relay_tui.core.envfile import EnvFile
 from relay_tui.core.export import exportable, render
@@ -14,6 +14,7 @@ from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment, Project
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note
+from relay_tui.services.reveals import record_reveal
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -24,8 +25,9 @@ def run_export(args: argparse.Namespace) -> int:
         return _external_secret(project, env)
     values, skipped = exportable(EnvFile.load(env.file).values())
     refuse_terminal(f"the secrets of {env.name}", args.reveal)
-    with audited("reveal", env.name, list(values), f"export --format {args.format}"):
-        sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
+    sys.stdout.write(render(values, args.format, name=f"{project.name}-{env.name}"))
+    actor = actor_from(args, f"relay-tui export --format {args.format}")
+    tell(record_reveal(actor, env.name, list(values)))
     if skipped:
         note("not exported (no value or not a valid name): " + safe_text(", ".join(skipped)))
     return 0

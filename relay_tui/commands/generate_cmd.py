@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from relay_tui.commands.common import policy_from, project_from
-from relay_tui.errors import RefusedError, UsageError
+from relay_tui.commands.common import actor_from, project_from, tell
+from relay_tui.errors import UsageError
 from relay_tui.output import note
 
 
@@ -36,7 +36,6 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def _generate_env(args: argparse.Namespace) -> int:
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.envstore import check_allowed, write_new_file
     from relay_tui.core.template import fill_template
 
     if args.env and args.output:
@@ -54,30 +53,16 @@ def _generate_env(args: argparse.Namespace) -> int:
         )
     result = fill_template(template, project.specs, args.env)
     data = result.envfile.to_bytes()
-    target: Path | None = None
-    if args.env:
-        env = project.environment(args.env)
-        check_allowed(env, policy_from(args))
-        target = env.file
-    elif args.output:
-        target = Path(args.output)
-        if args.read_only:
-            raise RefusedError("read-only session: nothing was written", hint="drop --read-only")
-    if target is None:
-        sys.stdout.write(data.decode("utf-8"))
+    actor = actor_from(args, "relay-tui generate")
+    if args.env or args.output:
+        from relay_tui.services.env_values import write_generated
+
+        env = project.environment(args.env) if args.env else None
+        output = Path(args.output) if args.output else None
+        tell(write_generated(project, data, list(result.generated), actor, env=env,
+                             output=output, force=args.force))  # fmt: skip
     else:
-        from relay_tui.commands.common import audited
-
-        where = args.env or None
-        with audited("generate", where, list(result.generated), f"generate-env -> {target.name}"):
-            write_new_file(target, data, force=args.force)
-        if args.env:
-            from relay_tui.core.rotation import try_record
-
-            problem = try_record(project.root, args.env, list(result.generated))
-            if problem:
-                note("warning: " + problem)
-        note(f"wrote {target} (mode 0600): {len(result.generated)} generated")
+        sys.stdout.write(data.decode("utf-8"))
     for spec in result.needs_value:
         optional = "" if spec.required else ", optional"
         help_text = f": {spec.help}" if spec.help else ""

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
 from relay_tui.commands.common import (
-    audited,
-    policy_from,
+    actor_from,
     project_from,
     read_stdin_text,
     refuse_terminal,
+    tell,
 )
-from relay_tui.core.envfile import EditReport, EnvFile
-from relay_tui.core.envstore import edit_env
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import UsageError
-from relay_tui.output import note
 
 
 def _check_no_value_in_argv(key: str) -> None:
@@ -33,15 +29,14 @@ def _check_no_value_in_argv(key: str) -> None:
 
 def run_get(args: argparse.Namespace) -> int:
     """Print one raw value, with no newline, for pipes; a terminal needs --reveal."""
+    from relay_tui.services.reveals import reveal_value
+
     project = project_from(args)
     env = project.environment(args.env)
-    envfile = EnvFile.load(env.file)
-    value = envfile.get(args.key)
-    if value is None:
-        raise UsageError(f"{safe_text(args.key)} has no value in {env.name} ({env.file.name})")
     refuse_terminal(f"the value of {safe_text(args.key)}", args.reveal)
-    with audited("reveal", env.name, [args.key], "relay-tui get"):
-        sys.stdout.write(value)
+    value, outcome = reveal_value(env, args.key, actor_from(args, "relay-tui get"))
+    sys.stdout.write(value)
+    tell(outcome)
     return 0
 
 
@@ -64,32 +59,24 @@ def run_set(args: argparse.Namespace) -> int:
     else:
         value = _read_value(args.key)
 
-    def change(envfile: EnvFile) -> EditReport:
-        return envfile.set(args.key, value, args.occurrence)
+    from relay_tui.services.env_values import set_value
 
-    action = "generate" if args.generate is not None else "set"
-    with audited(action, env.name, [args.key], "relay-tui set"):
-        report = edit_env(env, change, policy_from(args))
-    from relay_tui.core.rotation import try_record
-
-    problem = try_record(project.root, env.name, [args.key])
-    if problem:
-        note("warning: " + problem)
-    note(f"{env.name}: {report.describe()}")
+    actor = actor_from(args, "relay-tui set")
+    generated = args.generate is not None
+    outcome = set_value(project, env, args.key, value, actor, occurrence=args.occurrence,
+                        generated=generated)  # fmt: skip
+    tell(outcome)
     return 0
 
 
 def run_unset(args: argparse.Namespace) -> int:
     """Remove one key's binding (the effective one unless --occurrence says otherwise)."""
+    from relay_tui.services.env_values import unset_value
+
     project = project_from(args)
     env = project.environment(args.env)
-
-    def change(envfile: EnvFile) -> EditReport:
-        return envfile.unset(args.key, args.occurrence)
-
-    with audited("unset", env.name, [args.key], "relay-tui unset"):
-        report = edit_env(env, change, replace(policy_from(args), create=False))
-    note(f"{env.name}: {report.describe()}")
+    actor = actor_from(args, "relay-tui unset")
+    tell(unset_value(project, env, args.key, actor, occurrence=args.occurrence))
     return 0
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relay_tui.commands.common import audited, policy_from, project_from, read_stdin_text
+from relay_tui.commands.common import actor_from, project_from, read_stdin_text, tell
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import RelayError, UsageError
 from relay_tui.output import note
+
+if TYPE_CHECKING:
+    from relay_tui.services.changes import Actor
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -25,8 +28,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_rotate(args: argparse.Namespace) -> int:
     """Generate (or read from stdin, for a provider key) and write; say exactly what changed."""
-    from relay_tui.core.rotation import rotate_in_file, try_record
     from relay_tui.core.specs import spec_for
+    from relay_tui.services.env_values import rotate_keys
 
     project = project_from(args)
     env = project.environment(args.env)
@@ -44,36 +47,29 @@ def run_rotate(args: argparse.Namespace) -> int:
                 f"{safe_text(manual[0])} is issued by its provider: pipe the new value on stdin"
             )
         supplied[manual[0]] = read_stdin_text(f"the new value of {manual[0]}").rstrip("\r\n")
-    with audited("rotate", env.name, keys, f"file {env.file.name}"):
-        values = rotate_in_file(project, env, keys, policy_from(args), supplied)
-    note(f"rotated in {env.file.name}: {', '.join(map(safe_text, keys))}")
-    problem = try_record(project.root, env.name, keys)
-    if problem:
-        note("warning: " + problem)
+    actor = actor_from(args, "relay-tui rotate")
+    values, outcome = rotate_keys(project, env, keys, supplied, actor)
+    tell(outcome)
     for key in keys:
         text = spec_for(project.specs, key).help
         if text:
             note(f"  {safe_text(key)}: {safe_text(text)}")
     if args.push:
-        _push(project, env, values)
+        _push(project, env, values, actor)
     else:
         note(f"Vault was not changed; to update it: relay-tui vault push --env {env.name}")
     return 0
 
 
-def _push(project: Any, env: Any, values: dict[str, str]) -> None:
-    from relay_tui.core.vault_sync import push_values
+def _push(project: Any, env: Any, values: dict[str, str], actor: Actor) -> None:
+    from relay_tui.services.vault_changes import push_rotated
 
-    warnings: list[str] = []
     try:
-        with audited("push", env.name, sorted(values), "rotate"):
-            path = push_values(project, env, values, warnings)
+        outcome = push_rotated(project, env, values, actor)
     except RelayError as exc:
         exc.message = f"the file has the new values, but Vault was NOT updated: {exc.message}"
         exc.hint = (
             f"Vault still holds the old values; once fixed: relay-tui vault push --env {env.name}"
         )
         raise
-    note(f"pushed to {path} with check-and-set")
-    for warning in warnings:
-        note("warning: " + warning)
+    tell(outcome)

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relay_tui.commands.common import project_from
+from relay_tui.commands.common import actor_from, project_from, tell
 from relay_tui.core.masking import safe_text
-from relay_tui.errors import ExitCode, RefusedError, UsageError
+from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note, out
 
 if TYPE_CHECKING:
@@ -78,9 +78,9 @@ def run_scan(args: argparse.Namespace) -> int:
     baseline = _baseline_path(args.baseline, project.root)
     options = _options(args)
     known = _load_baseline(baseline, args)
-    report = _scan_audited(root, options, project, known)
+    report = _scan_audited(root, options, project, known, args)
     if args.update_baseline:
-        return _update_baseline(baseline, report)
+        return _update_baseline(baseline, report, args)
     from relay_tui.core.scan import remediation
     from relay_tui.core.scan_baseline import split_baselined
     from relay_tui.core.scan_report import summary_lines
@@ -111,8 +111,10 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--since needs a revision, such as a tag, a branch or a commit")
     if args.since is not None and args.since.startswith("-"):
         raise UsageError(f"--since {safe_text(args.since)}: a revision cannot start with '-'")
-    if args.update_baseline and args.read_only:
-        raise RefusedError("read-only session: the baseline was not written")
+    if args.update_baseline:  # before the scan, not after it
+        from relay_tui.services.changes import require_writable
+
+        require_writable(actor_from(args, "relay-tui scan"), "--update-baseline")
 
 
 def _root(path: str | None, project: Project) -> Path:
@@ -170,50 +172,26 @@ def _load_baseline(path: Path, args: argparse.Namespace) -> set[str]:
 
 
 def _scan_audited(
-    root: Path, options: ScanOptions, project: Project, known: set[str]
+    root: Path, options: ScanOptions, project: Project, known: set[str], args: argparse.Namespace
 ) -> ScanReport:
-    """Run the scan and append one audit line (key names of known values only, never a value)."""
-    from relay_tui.core.audit import try_record
-    from relay_tui.core.scan import scan
+    """Run the scan; the service appends its audit line (key names only, never a value)."""
+    from relay_tui.services.scan_changes import scan_recorded
 
-    mode = "staged" if options.staged else "history" if options.history else "tree"
-    detail = mode if root == project.root else f"{mode} of {safe_text(_shown_path(root))}"
-    outcome, keys = "failed", []
-    try:
-        report = scan(root, options, project)
-        fresh = [f for f in report.findings if f.fingerprint not in known]
-        keys = sorted({_key_of(f.label) for f in fresh if f.label})
-        outcome = "found" if fresh else "ok"
-        detail += f": {len(fresh)} finding(s)"
-        if len(fresh) < len(report.findings):
-            detail += f", {len(report.findings) - len(fresh)} baselined"
-        return report
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        problem = try_record("scan", None, keys, outcome, detail)
-        if problem:
-            note("warning: " + problem)
+    where = "" if root == project.root else _shown_path(root)
+    actor = actor_from(args, "relay-tui scan")
+    report, outcome = scan_recorded(root, options, project, known, actor, where)
+    tell(outcome)
+    return report
 
 
-def _key_of(label: str) -> str:
-    """'production JWT_SECRET_KEY' -> 'JWT_SECRET_KEY'."""
-    return label.split()[-1] if label.split() else label
-
-
-def _update_baseline(path: Path, report: ScanReport) -> int:
-    from relay_tui.core.scan_baseline import write_baseline
+def _update_baseline(path: Path, report: ScanReport, args: argparse.Namespace) -> int:
     from relay_tui.core.scan_report import summary_lines
+    from relay_tui.services.scan_changes import write_baseline
 
-    write_baseline(path, report.findings)
+    outcome = write_baseline(path, report.findings, actor_from(args, "relay-tui scan"))
     for line in summary_lines(report, len(report.findings), 0):
         note(line)
-    count = len({f.fingerprint for f in report.findings})
-    note(
-        f"wrote {count} fingerprint(s) to the baseline {_shown_path(path)} "
-        "(rule, path and fingerprint only: no secret, no part of one)"
-    )
+    tell(outcome)
     return int(ExitCode.OK)
 
 

@@ -6,22 +6,23 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relay_tui.commands.common import (
-    audited,
-    policy_from,
+    actor_from,
     project_from,
     read_stdin_text,
     refuse_terminal,
+    tell,
 )
 from relay_tui.core.masking import mask, safe_text
-from relay_tui.core.vault import Location, VaultStore
+from relay_tui.core.vault import VaultStore
 from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
 
 if TYPE_CHECKING:
     from relay_tui.core.vault_sync import Plan
+    from relay_tui.services.changes import Outcome
 
 
 def run_vault(args: argparse.Namespace) -> int:
@@ -62,6 +63,12 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _revealed(args: argparse.Namespace, fields: list[str], where: str) -> Outcome:
+    from relay_tui.services.reveals import record_reveal
+
+    return record_reveal(actor_from(args, "relay-tui vault get"), None, fields, where)
+
+
 def _get(args: argparse.Namespace) -> int:
     store = _store(args)
     secret = store.read(args.path, args.version)
@@ -73,13 +80,15 @@ def _get(args: argparse.Namespace) -> int:
             )
         refuse_terminal(f"the value of {safe_text(args.field)}", args.reveal)
         value = secret.data[args.field]
-        with audited("reveal", None, [args.field], secret.location.full):
-            sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
+        sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
+        tell(_revealed(args, [args.field], secret.location.full))
         return 0
     shown = {
         k: (v if args.reveal else mask(v if isinstance(v, str) else "x"))
         for k, v in sorted(secret.data.items())
     }
+    if args.reveal:
+        tell(_revealed(args, list(shown), secret.location.full))
     if args.json:
         out(
             json.dumps(
@@ -117,34 +126,12 @@ def _put(args: argparse.Namespace) -> int:
                 "taken from argv (they would show in `ps` and shell history)",
                 hint=f"use {safe_text(key)}=- to read it from stdin, or {safe_text(key)}=@FILE",
             )
-    if args.read_only:
-        from relay_tui.errors import RefusedError
+    from relay_tui.services.vault_changes import put_fields
 
-        raise RefusedError("read-only session: nothing was written")
-    store = _store(args)
-    location = store.locate(args.path)
-    base = store.current_version(location)
-    current = store.read(args.path).data if base else store.read_v1_or_empty(location)
-    # check-and-set against the version just read: a change in between is refused, not lost
-    with audited("put", None, sorted(data), safe_text(args.path)):
-        version = store.write(args.path, {**current, **data}, cas=base)
-    where = f" (version {version})" if version else ""
-    note(f"wrote {', '.join(sorted(data))} to {safe_text(args.path)}{where}")
-    _record_put(store, location, data, current)
+    actor = actor_from(args, "relay-tui vault put")
+    _version, outcome = put_fields(_store(args), args.path, data, actor)
+    tell(outcome)
     return 0
-
-
-def _record_put(
-    store: VaultStore, location: Location, data: dict[str, str], old: dict[str, Any]
-) -> None:
-    """Today's date, in the path's metadata, for each field whose value the put changed."""
-    from relay_tui.core.vault_rotation import record_after_write
-
-    changed = [k for k, v in data.items() if old.get(k) != v]
-    fields = {**old, **data}
-    warning = record_after_write(store, location, {k: k for k in data}, changed, {}, fields)
-    if warning:
-        note("warning: " + warning)
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -167,7 +154,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace, direction: str) -> int:
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.vault_sync import apply_pull, apply_push, make_plan, settings_for
+    from relay_tui.core.vault_sync import make_plan, settings_for
 
     project = project_from(args)
     env = project.environment(args.env)
@@ -183,21 +170,14 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
     if args.dry_run:
         note(f"--dry-run: nothing was written; run again without it to {direction}")
         return 0
-    policy = policy_from(args)
-    changed = sorted(plan.only_local + plan.only_vault + plan.changed)
+    from relay_tui.services.vault_changes import pull_plan, push_plan
+
+    actor = actor_from(args, f"relay-tui vault {direction}")
     if direction == "push":
-        with audited("push", env.name, changed, plan.location.full):
-            version = apply_push(store, plan, env, policy, args.prune)
-        note(
-            f"pushed {env.name} to {plan.location.full}"
-            + (f" (version {version})" if version else "")
-        )
-        for warning in plan.warnings:
-            note("warning: " + warning)
+        _version, outcome = push_plan(store, plan, env, actor, prune=args.prune)
     else:
-        with audited("pull", env.name, changed, plan.location.full):
-            apply_pull(plan, env, envfile, policy, args.prune)
-        note(f"pulled {plan.location.full} into {env.file.name}")
+        outcome = pull_plan(plan, env, envfile, actor, prune=args.prune)
+    tell(outcome)
     return 0
 
 

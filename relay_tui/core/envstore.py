@@ -13,7 +13,7 @@ from relay_tui.core.envfile import EnvFile
 from relay_tui.core.gitcheck import ensure_not_exposed
 from relay_tui.core.masking import safe_text
 from relay_tui.core.project import Environment
-from relay_tui.errors import InputFileError, RefusedError, UsageError
+from relay_tui.errors import InputFileError, ReadOnlyError, RefusedError, UsageError
 
 T = TypeVar("T")
 
@@ -31,9 +31,7 @@ class WritePolicy:
 def check_allowed(env: Environment, policy: WritePolicy) -> None:
     """Refuse writes in a read-only session or to a protected environment without --yes."""
     if policy.read_only:
-        raise RefusedError(
-            f"read-only session: {env.name} was not changed", hint="drop --read-only to write"
-        )
+        raise ReadOnlyError(env.name)
     if env.protected and not policy.yes:
         raise RefusedError(
             f"{env.name} is protected; nothing was written",

@@ -66,8 +66,6 @@ def dates_with_source(
 
 def record(root: Path, env: str, keys: list[str], when: datetime.date | None = None) -> None:
     """Note that `keys` of `env` got new values today; written atomically, dates only."""
-    import tomli_w
-
     if not keys:
         return
     path = ledger_path(root)
@@ -77,9 +75,31 @@ def record(root: Path, env: str, keys: list[str], when: datetime.date | None = N
         ledger = read_ledger(root)
         day = when or datetime.datetime.now(datetime.UTC).date()
         ledger.setdefault(env, {}).update(dict.fromkeys(keys, day))
-        text = "# When each key last got a new value (relay-tui). Names and dates only.\n"
-        text += tomli_w.dumps({"rotated": {e: dict(sorted(k.items())) for e, k in ledger.items()}})
-        safewrite.write(target, text.encode("utf-8"), expected=expected)
+        safewrite.write(target, _ledger_text(ledger), expected=expected)
+
+
+def forget(root: Path, env: str, keys: list[str]) -> None:
+    """Drop the dates of `keys` of `env` (they were removed from its file)."""
+    if not keys or not ledger_path(root).exists():
+        return
+    path = ledger_path(root)
+    with safewrite.locked(path) as target:
+        expected = safewrite.current_digest(target)
+        ledger = read_ledger(root)
+        dates = ledger.get(env, {})
+        if not set(keys) & set(dates):
+            return
+        for key in keys:
+            dates.pop(key, None)
+        safewrite.write(target, _ledger_text(ledger), expected=expected)
+
+
+def _ledger_text(ledger: Ledger) -> bytes:
+    import tomli_w
+
+    text = "# When each key last got a new value (relay-tui). Names and dates only.\n"
+    text += tomli_w.dumps({"rotated": {e: dict(sorted(k.items())) for e, k in ledger.items() if k}})
+    return text.encode("utf-8")
 
 
 def rotation_findings(
@@ -126,6 +146,18 @@ def try_record(root: Path, env: str, keys: list[str]) -> str | None:
 
     try:
         record(root, env, keys)
+    except (OSError, RelayError) as exc:
+        reason = exc.message if isinstance(exc, RelayError) else str(exc)
+        return f"the rotation ledger was not updated: {reason}"
+    return None
+
+
+def try_forget(root: Path, env: str, keys: list[str]) -> str | None:
+    """`forget`, for callers whose write already happened: returns why it could not be done."""
+    from relay_tui.errors import RelayError
+
+    try:
+        forget(root, env, keys)
     except (OSError, RelayError) as exc:
         reason = exc.message if isinstance(exc, RelayError) else str(exc)
         return f"the rotation ledger was not updated: {reason}"

@@ -12,6 +12,7 @@ from relay_tui.core.masking import mark_non_ascii, mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
 from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import ConflictError, RelayError, UsageError
+from relay_tui.services.changes import Actor
 from relay_tui.ui.widgets.grid import Row
 
 TEMPLATE = "template"
@@ -146,6 +147,10 @@ class Session:
     def policy(self, confirmed: bool = False) -> WritePolicy:
         """The write policy of this session; `confirmed` is a protected env's confirmation."""
         return WritePolicy(yes=confirmed, read_only=self.read_only)
+
+    def actor(self, confirmed: bool = False) -> Actor:
+        """This session as the services see it: the workbench, read-only or not."""
+        return Actor("workbench", read_only=self.read_only, yes=confirmed)
 
     def writable(self, name: str) -> bool:
         """Whether `name` may be edited at all in this session (template and --read-only: no)."""

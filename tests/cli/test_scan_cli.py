@@ -343,7 +343,9 @@ def test_each_scan_is_audited_by_key_name(
     entries = [json.loads(line) for line in log.stdout.splitlines()]
     scans = [e for e in entries if e["action"] == "scan"]
     assert [e["outcome"] for e in scans] == ["found", "ok"]
-    assert scans[0]["keys"] == ["JWT_SECRET_KEY"] and scans[0]["detail"].startswith("history")
+    assert scans[0]["keys"] == ["JWT_SECRET_KEY"] and scans[0]["detail"].startswith(
+        "relay-tui scan: history"
+    )
     assert value not in log.stdout
 
 

@@ -147,7 +147,11 @@ async def test_seven_scans_the_tree_and_shows_where_without_the_secret(
         assert any(r.cells[0] == "7" and "Scan" in r.cells[1] for r in binding_rows(app))
     entries = [json.loads(line) for line in log_path().read_text().splitlines()]
     scans = [e for e in entries if e["action"] == "scan"]
-    assert scans and scans[-1]["outcome"] == "found" and scans[-1]["detail"] == "workbench"
+    assert (
+        scans
+        and scans[-1]["outcome"] == "found"
+        and scans[-1]["detail"].startswith("workbench: tree")
+    )
     assert_no_secret(log_path().read_text(), leaks)
 
 
@@ -315,7 +319,7 @@ async def test_i_on_a_known_value_opens_incident_response_on_that_key(
 
 def test_no_inline_marker_in_a_file_without_comments() -> None:
     from relay_tui.core.scan import Finding
-    from relay_tui.ui.panes.scan_actions import allow_refusal
+    from relay_tui.core.scan_allow import allow_refusal
 
     def finding(path: str) -> Finding:
         return Finding("github-token", "GitHub token", path, 3, 1, None, "ghp_…", "f" * 64,

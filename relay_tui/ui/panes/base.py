@@ -50,6 +50,11 @@ class Pane(Vertical):
                 widget.focus()
                 return
 
+    def tell_warnings(self, warnings: list[str]) -> None:
+        """Show a change's warnings (an audit log or ledger that could not be written)."""
+        for warning in warnings:
+            self.notify(safe_text(warning), severity="warning", markup=False, timeout=8)
+
     def fail(self, exc: RelayError) -> None:
         """Tell the user what went wrong, as plain text."""
         lines = [exc.message, *([exc.hint] if exc.hint else [])]

@@ -13,18 +13,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from relay_tui.core.scan_allow import MARKER, allow_refusal, where
 from relay_tui.errors import RelayError
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.scan_actions import (
-    MARKER,
-    allow_refusal,
     commit_text,
     detail_lines,
     split_label,
     summary_line,
     what,
-    where,
 )
 from relay_tui.ui.safe import plain, safe_text
 from relay_tui.ui.widgets.grid import Column, Grid, Row
@@ -136,17 +134,21 @@ class ScanPane(Pane):
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self, ticket: int, project: Project, history: bool) -> None:
         """The scan and the baseline are read off the UI thread; only Findings come back."""
-        from relay_tui.core.scan import ScanOptions, scan
+        from relay_tui.core.scan import ScanOptions
         from relay_tui.core.scan_baseline import default_path, load_baseline
+        from relay_tui.services.scan_changes import scan_recorded
 
         worker = get_current_worker()
+        actor = self.session.actor()
         try:
-            report = scan(project.root, ScanOptions(history=history), project)
             baselined = load_baseline(default_path(project.root))
+            options = ScanOptions(history=history)
+            report, outcome = scan_recorded(project.root, options, project, baselined, actor)
         except RelayError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, ticket, exc)
             return
+        report.warnings += outcome.warnings
         if not worker.is_cancelled:
             self.app.call_from_thread(self._done, ticket, history, report, baselined)
 
@@ -156,7 +158,6 @@ class ScanPane(Pane):
         self.scanning = None
         self.note = "the scan failed (R tries again)"
         self._summary()
-        self.relay.audit("scan", None, [], "failed", "workbench")
         self.fail(exc)
 
     def _done(self, ticket: int, history: bool, report: ScanReport, baselined: set[str]) -> None:
@@ -164,8 +165,6 @@ class ScanPane(Pane):
             return
         self.scanning = None
         self.history, self.report, self.baselined = history, report, baselined
-        found = [f for f in report.findings if f.fingerprint not in baselined]
-        self.relay.audit("scan", None, [], "found" if found else "ok", "workbench")
         for warning in getattr(report, "warnings", []):
             self.notify(safe_text(str(warning)), severity="warning", markup=False, timeout=8)
         self.refresh_rows()
@@ -270,15 +269,15 @@ class ScanPane(Pane):
         )
 
     def _allow(self, finding: Finding) -> None:
-        from relay_tui.ui.panes.scan_actions import allow_inline
+        from relay_tui.services.scan_changes import allow_inline
 
         try:
-            done = allow_inline(self.session.project.root, finding)
+            outcome = allow_inline(self.session.project.root, finding, self.session.actor())
         except RelayError as exc:
-            self.relay.audit("scan", None, [], "failed", "workbench: allow inline")
             self.fail(exc)
             return
-        self.relay.audit("scan", None, [], "allowed", "workbench: allow inline")
+        self.tell_warnings(outcome.warnings)
+        done = outcome.summary
         if finding.commit:
             done += "; the commits that hold it still do (enter says how to clean them)"
         self.notify(done, markup=False)
@@ -301,15 +300,16 @@ class ScanPane(Pane):
         )
 
     def _baseline(self, finding: Finding) -> None:
-        from relay_tui.core.scan_baseline import add_to_baseline, default_path
+        from relay_tui.core.scan_baseline import default_path
+        from relay_tui.services.scan_changes import add_to_baseline
 
+        path = default_path(self.session.project.root)
         try:
-            add_to_baseline(default_path(self.session.project.root), [finding])
+            outcome = add_to_baseline(path, [finding], self.session.actor())
         except RelayError as exc:
-            self.relay.audit("scan", None, [], "failed", "workbench: baseline")
             self.fail(exc)
             return
-        self.relay.audit("scan", None, [], "baselined", "workbench: baseline")
+        self.tell_warnings(outcome.warnings)
         self.notify(f"{where(finding)} added to .relay/scan-baseline.json", markup=False)
         self.start_scan(history=self.history)
 
