@@ -64,8 +64,8 @@ class RefusedError(RelayError):
 class ReadOnlyError(RefusedError):
     """A write asked for in a read-only session: the one refusal for every writer (exit 4)."""
 
-    def __init__(self, what: str = "") -> None:
-        message = "read-only session: nothing was written" + (f" ({what})" if what else "")
+    def __init__(self, what: str = "", nothing: str = "nothing was written") -> None:
+        message = f"read-only session: {nothing}" + (f" ({what})" if what else "")
         super().__init__(message, hint="start without --read-only to make changes")
 
 

@@ -6,12 +6,15 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relay_tui.commands.common import project_from
+from relay_tui.commands.common import actor_from, project_from
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import RefusedError, UsageError
 from relay_tui.output import note, out
+
+if TYPE_CHECKING:
+    from relay_tui.services.changes import Actor
 
 STARTER = """title = "{name}"
 
@@ -58,7 +61,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_notebook_cmd(args: argparse.Namespace) -> int:
     """Dispatch one verb."""
-    from relay_tui.core import notebook
+    from relay_tui.notebooks import document as notebook
 
     if args.verb == "list":
         for name in notebook.builtin_names():
@@ -66,9 +69,9 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
         return 0
     project = project_from(args)
     if args.verb == "new":
-        return _new(project.root, args.name, args.read_only)
-    from relay_tui.core.notebook_report import timeline_markdown
-    from relay_tui.core.notebook_run import RunOptions, run_notebook
+        return _new(project.root, args.name, actor_from(args, "relay-tui notebook new"))
+    from relay_tui.notebooks.report import timeline_markdown
+    from relay_tui.notebooks.runner import RunOptions, run_notebook
 
     book = notebook.load(notebook.find(args.name, project.root))
     report: Path | None = args.report
@@ -157,21 +160,9 @@ def _read_value(source: str) -> str:
     return raw.rstrip("\r\n")
 
 
-def _new(root: Path, name: str, read_only: bool) -> int:
-    from relay_tui.core.envstore import write_requested
-    from relay_tui.core.trust import inside
+def _new(root: Path, name: str, actor: Actor) -> int:
+    from relay_tui.services.notebook_changes import new_notebook
 
-    if read_only:
-        raise UsageError("read-only session: nothing was written")
-    if not name.replace("-", "").replace("_", "").isalnum():
-        raise UsageError(f"{safe_text(name)!r}: use letters, digits, '-' and '_'")
-    target = root / "notebooks" / f"{name}.toml"
-    if not inside(root, target.parent):
-        raise RefusedError(
-            f"{safe_text(str(target.parent))} leads out of the project; nothing was written",
-            hint="make notebooks/ a folder of the project, not a link",
-        )
-    target.parent.mkdir(exist_ok=True)
-    write_requested(target, STARTER.format(name=name).encode(), force=False, what="notebook")
-    note(f"wrote {target.relative_to(root)}: edit it, then relay-tui notebook run {name}")
+    outcome = new_notebook(root, name, STARTER.format(name=name), actor)
+    note(f"{outcome.summary}: edit it, then relay-tui notebook run {name}")
     return 0

@@ -23,7 +23,7 @@ from relay_tui.paths import state_dir
 
 GENESIS = "0" * 64
 ACTIONS = ("reveal", "copy", "set", "unset", "generate", "rotate", "push", "pull", "put",
-           "notebook", "scan")  # fmt: skip
+           "notebook", "scan", "fix")  # fmt: skip
 FIELDS = ("time", "user", "host", "action", "env", "keys", "outcome", "detail", "prev")
 
 

@@ -35,10 +35,10 @@ class Outcome:
     summary: str = ""
 
 
-def require_writable(actor: Actor, what: str = "") -> None:
+def require_writable(actor: Actor, what: str = "", nothing: str = "nothing was written") -> None:
     """The read-only rule, once for every writer: ReadOnlyError (exit 4)."""
     if actor.read_only:
-        raise ReadOnlyError(what)
+        raise ReadOnlyError(what, nothing)
 
 
 def policy(actor: Actor, *, create: bool = True, check_git: bool = True) -> WritePolicy:

@@ -44,6 +44,23 @@ def set_value(
     return outcome
 
 
+def set_values(project: Project, env: Environment, values: dict[str, str], actor: Actor) -> Outcome:
+    """Set several keys in one atomic edit; audited as one set; all of them dated."""
+    outcome = Outcome()
+    keys = sorted(values)
+
+    def change(envfile: EnvFile) -> None:
+        for key, value in values.items():
+            envfile.set(key, value)
+
+    with audited(actor, "set", env.name, keys, outcome):
+        require_allowed(actor, env)
+        edit_env(env, change, policy(actor))
+    outcome.changed = keys
+    record_dates(project.root, env.name, keys, [], outcome)
+    return outcome
+
+
 def unset_value(
     project: Project, env: Environment, key: str, actor: Actor, *, occurrence: int | None = None
 ) -> Outcome:
@@ -67,12 +84,13 @@ def save_edits(
     envfile: EnvFile,
     pending: Mapping[str, str | None],
     actor: Actor,
+    action: str = "set",
 ) -> Outcome:
     """Write a model read earlier plus `pending` edits (None removes); refused (exit 4) if the
-    file changed on disk since it was read. Audited as one set of the keys."""
+    file changed on disk since it was read. Audited as one `action` (set, generate) of the keys."""
     outcome = Outcome()
     keys = sorted(pending)
-    with audited(actor, "set", env.name, keys, outcome):
+    with audited(actor, action, env.name, keys, outcome):
         require_allowed(actor, env)
         for key, value in pending.items():
             if value is None:
@@ -122,13 +140,15 @@ def rotate_keys(
     keys: list[str],
     supplied: dict[str, str],
     actor: Actor,
+    action: str = "rotate",
 ) -> tuple[dict[str, str], Outcome]:
     """New values for `keys` in `env`'s file (generated, or `supplied` for provider keys);
-    audited as rotate and dated. Returns the new values, for a push."""
+    audited as `action` (rotate, or generate for one key) and dated. Returns the new values,
+    for a push."""
     from relay_tui.core.rotation import rotate_in_file
 
     outcome = Outcome()
-    with audited(actor, "rotate", env.name, keys, outcome, f"file {env.file.name}"):
+    with audited(actor, action, env.name, keys, outcome, f"file {env.file.name}"):
         require_allowed(actor, env)
         values = rotate_in_file(project, env, keys, policy(actor), supplied)
     outcome.changed = list(keys)

@@ -246,21 +246,15 @@ class RelayApp(App[int]):
             pane.findings_changed()
 
     # ----- clipboard, screenshots, palette, crashes ----------------------------------------
-    def audit(
-        self, action: str, env: str | None, keys: list[str], outcome: str = "ok", detail: str = ""
-    ) -> None:
-        """Append to the audit log (no values); a failure to write it is shown, not fatal."""
-        from relay_tui.core.audit import try_record
-
-        problem = try_record(action, env, keys, outcome, detail or "workbench")
-        if problem:
-            self.notify(safe_text(problem), severity="warning", markup=False)
-
     def copy_secret(
         self, value: str, what: str, env: str | None = None, keys: list[str] | None = None
     ) -> None:
         """Copy on request only; warn when it travels through SSH or tmux; clear it later."""
-        self.audit("copy", env, keys or [], detail=f"workbench: {what}")
+        from relay_tui.services.reveals import record_reveal
+
+        copied = record_reveal(self.session.actor(), env, keys or [], what, action="copy")
+        for warning in copied.warnings:
+            self.notify(safe_text(warning), severity="warning", markup=False)
         self.copy_to_clipboard(value)
         route = [n for n, v in (("SSH", "SSH_CONNECTION"), ("tmux", "TMUX")) if os.environ.get(v)]
         via = f" It goes through {' and '.join(route)} to your terminal (OSC 52)." if route else ""

@@ -6,10 +6,10 @@ import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relay_tui.core.notebook import Cell, Notebook
+from relay_tui.notebooks.document import Cell, Notebook
 
 if TYPE_CHECKING:
-    from relay_tui.core.notebook_run import CellResult
+    from relay_tui.notebooks.runner import CellResult
 
 # A cell's state as the pane shows it.
 NOT_RUN, RUNNING, OK, FAILED, STALE = "not run", "running", "ok", "failed", "stale"
@@ -63,7 +63,7 @@ class NotebookState:
 
     def finished(self, index: int, result: CellResult) -> None:
         """Record a cell's result; cells that read what it wrote become stale."""
-        from relay_tui.core.notebook_run import reads, writes
+        from relay_tui.notebooks.runner import reads, writes
 
         entry = self.entries[index]
         entry.result, entry.state = result, result.status
@@ -78,7 +78,7 @@ class NotebookState:
 
     def files_changed(self, env: str | None) -> None:
         """A file changed outside the notebook: cells that read it are stale (all when unknown)."""
-        from relay_tui.core.notebook_run import reads
+        from relay_tui.notebooks.runner import reads
 
         for entry in self.entries:
             if entry.state not in (OK, FAILED):

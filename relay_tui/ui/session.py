@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
+from relay_tui.core.envstore import WritePolicy, check_allowed
 from relay_tui.core.findings import Finding, Report
 from relay_tui.core.masking import mark_non_ascii, mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
@@ -148,6 +148,11 @@ class Session:
         """The write policy of this session; `confirmed` is a protected env's confirmation."""
         return WritePolicy(yes=confirmed, read_only=self.read_only)
 
+    def file_copy(self, name: str) -> EnvFile:
+        """An independent model of `name`'s file as read (for a write that must not touch it)."""
+        state = self.state(name)
+        return _copy(state.file) if state.file else EnvFile.parse("", state.env.file)
+
     def actor(self, confirmed: bool = False) -> Actor:
         """This session as the services see it: the workbench, read-only or not."""
         return Actor("workbench", read_only=self.read_only, yes=confirmed)
@@ -169,24 +174,15 @@ class Session:
 
         A file changed on disk since it was read raises ConflictError and keeps the edits.
         """
-        state = self.state(name)
-        policy = self.policy(confirmed)
-        check_allowed(state.env, policy)
-        envfile = _copy(state.file) if state.file else EnvFile.parse("", state.env.file)
-        for key, value in state.pending.items():
-            if value is None:
-                if key in envfile.index:
-                    envfile.unset(key)
-            else:
-                envfile.set(key, value)
-        save_env(envfile, state.env, policy)  # on failure the state (and its edits) is untouched
-        written = sorted(state.pending)
-        from relay_tui.core.rotation import try_record
+        from relay_tui.services.env_values import save_edits
 
-        changed = [k for k in written if state.pending[k] is not None]
-        self.warnings += [p for p in [try_record(self.project.root, name, changed)] if p]
+        state = self.state(name)
+        envfile = self.file_copy(name)
+        # on failure the state (and its edits) is untouched
+        outcome = save_edits(self.project, state.env, envfile, state.pending, self.actor(confirmed))
+        self.warnings += outcome.warnings
         self.states[name] = self._load(name)
-        return written
+        return outcome.changed
 
     def files_changed(self, name: str | None) -> None:
         """Files were written by someone else (a notebook cell): read them again.

@@ -186,7 +186,7 @@ class TestCells:
         app = make_app()
         async with app.run_test(size=(100, 30)) as pilot:
             pane = await open_notebook(pilot, app, "rotate-what-is-due")
-            from relay_tui.core.notebook import Cell
+            from relay_tui.notebooks.document import Cell
 
             pane.state.insert(0, Cell("set", {"key": "API_KEY_SALT", "help": "any text"}))
             pane.redraw_all(rebuild=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from relay_tui.core import notebook
-from relay_tui.core.notebook import CellResult
 from relay_tui.core.project import load_project
 from relay_tui.errors import ConfigurationError, SecurityError
+from relay_tui.notebooks import document as notebook
+from relay_tui.notebooks.document import CellResult
 from tests.conftest import RunCli
 
 STRONG = "Zx8-1kQ_v7Rp2mN9wL4sT6yB3cF5hJ0dG-9fK2pL5"
@@ -162,7 +162,7 @@ def test_a_bad_within_names_the_cell_and_the_item(within: str) -> None:
 
 
 def test_checklist_deadlines_count_from_the_start() -> None:
-    from relay_tui.core.checklist import checklist_items
+    from relay_tui.notebooks.checklist import checklist_items
 
     cell = notebook.parse(INCIDENT).cells[1]
     items = checklist_items(cell, START)
@@ -209,7 +209,7 @@ def test_dumps_refuses_a_value_in_an_output_or_a_cell() -> None:
 
 
 def test_reads_and_writes_name_the_environments() -> None:
-    from relay_tui.core.notebook_run import reads, writes
+    from relay_tui.notebooks.runner import reads, writes
 
     cell = notebook.Cell
     both = {"staging", "production"}
@@ -225,8 +225,8 @@ def test_reads_and_writes_name_the_environments() -> None:
 
 
 def test_a_checklist_needs_every_tick_and_the_report_marks_late_items(project: Path) -> None:
-    from relay_tui.core.notebook_report import timeline_markdown
-    from relay_tui.core.notebook_run import RunOptions, run_cell
+    from relay_tui.notebooks.report import timeline_markdown
+    from relay_tui.notebooks.runner import RunOptions, run_cell
 
     book, proj = notebook.parse(INCIDENT), load_project(project)
     options = RunOptions("development", started=START)
@@ -258,7 +258,7 @@ def test_a_checklist_needs_every_tick_and_the_report_marks_late_items(project: P
 
 
 def test_cells_that_ask_say_what_they_need(project: Path) -> None:
-    from relay_tui.core.notebook_run import (
+    from relay_tui.notebooks.runner import (
         RunOptions,
         key_choices,
         needs_keys,
@@ -284,8 +284,8 @@ def test_cells_that_ask_say_what_they_need(project: Path) -> None:
 
 
 def test_invalidates_says_what_a_rotation_breaks() -> None:
-    from relay_tui.core.notebook_cells import invalidates
     from relay_tui.core.specs import spec_for
+    from relay_tui.notebooks.cells import invalidates
 
     keys = ("JWT_SECRET_KEY", "DATABASE_PASSWORD", "INTERNAL_API_KEY", "STRIPE_SECRET_KEY", "PORT")
     said = {k: invalidates(spec_for({}, k)) for k in keys}

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import setup_steps
 from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy
 from relay_tui.core.project import Project, load_project
 from relay_tui.core.rotation import read_ledger
 from relay_tui.core.template import fill_template
 from relay_tui.errors import RelayError, UsageError
+from relay_tui.notebooks import setup_steps
+from relay_tui.services.changes import Actor
 from tests.conftest import git
 
 PROVIDER_EXAMPLE = "sk_" + "live_..."  # built here: no provider-looking text in a tracked file
@@ -150,7 +150,7 @@ class TestFill:
             "STRIPE_SECRET_KEY": "sk_" + "test_" + "Yb2kWq9rT5vXz81mNs0Lp4aD",
             "DATABASE_URL": "postgresql://app:Hj3-fill-77q@db.internal/app",
         }
-        written = setup_steps.fill(project, env, values, WritePolicy())
+        written = setup_steps.fill(project, env, values, Actor("tests"))
         assert written == ["STRIPE_SECRET_KEY", "DATABASE_URL"]
         assert stat.S_IMODE(env.file.stat().st_mode) == 0o600
         assert EnvFile.load(env.file).values() == values
@@ -163,7 +163,7 @@ class TestFill:
         path = generate_env(project)
         before = EnvFile.load(path).values()
         env = load_project(root).environment("development")
-        setup_steps.fill(load_project(root), env, {"SMTP_HOST": "mail.internal"}, WritePolicy())
+        setup_steps.fill(load_project(root), env, {"SMTP_HOST": "mail.internal"}, Actor("tests"))
         after = EnvFile.load(path).values()
         assert after == {**before, "SMTP_HOST": "mail.internal"}
         assert [k for k, _ in setup_steps.values_needed(load_project(root), env)] == NEEDED[:3]
@@ -179,7 +179,7 @@ class TestFill:
                 project,
                 env,
                 {"SMTP_HOST": "mail.internal", "NOT_A_KEY": secret_value, "ALSO_NOT": "x"},
-                WritePolicy(),
+                Actor("tests"),
             )
         assert secret_value not in str(refused.value)
         assert "nothing was written" in refused.value.message
@@ -190,7 +190,7 @@ class TestFill:
         project = load_project(root)
         path = generate_env(project)
         env = project.environment("development")
-        assert setup_steps.fill(project, env, {"PORT": "9000"}, WritePolicy()) == ["PORT"]
+        assert setup_steps.fill(project, env, {"PORT": "9000"}, Actor("tests")) == ["PORT"]
         assert EnvFile.load(path).get("PORT") == "9000"
 
     def test_refuses_an_empty_value(self, root: Path) -> None:
@@ -201,7 +201,7 @@ class TestFill:
                 project,
                 env,
                 {"DATABASE_URL": "postgresql://h/db", "SMTP_HOST": "  "},
-                WritePolicy(),
+                Actor("tests"),
             )
         assert not env.file.exists()
 
@@ -209,7 +209,7 @@ class TestFill:
         project = load_project(root)
         env = project.environment("production")
         with pytest.raises(RelayError, match="protected"):
-            setup_steps.fill(project, env, {"SMTP_HOST": "mail.internal"}, WritePolicy())
+            setup_steps.fill(project, env, {"SMTP_HOST": "mail.internal"}, Actor("tests"))
         assert not env.file.exists()
 
 
@@ -234,7 +234,7 @@ class TestIgnoreEnvFiles:
         assert check_ignore(root, ".env.example") == 1  # the template stays committable
         assert check_ignore(root, ".relay/ledger.toml") == 1  # names and dates only
         env = project.environment("development")
-        setup_steps.fill(project, env, {"SMTP_HOST": "mail.internal"}, WritePolicy())
+        setup_steps.fill(project, env, {"SMTP_HOST": "mail.internal"}, Actor("tests"))
         assert env.file.exists()  # the git check of the write passes now
 
     def test_in_a_subfolder_of_a_repository(

@@ -16,6 +16,7 @@ from relay_tui.core.matrix import build_matrix
 from relay_tui.core.specs import spec_for
 from relay_tui.errors import ConflictError, RelayError
 from relay_tui.paths import fingerprint_key
+from relay_tui.services.reveals import record_reveal
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen, TableScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_badges import env_rows
@@ -193,7 +194,7 @@ class EnvPane(Pane):
         self.hide_value()
         self.revealed = key
         self.keys.show_instead(key, 1, "(no value)" if value is None else value)
-        self.relay.audit("reveal", self.session.active, [key])
+        self.tell_warnings(record_reveal(self.session.actor(), self.session.active, [key]).warnings)
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
         self._detail()
 
@@ -319,18 +320,14 @@ class EnvPane(Pane):
             self._save(name, False)
 
     def _save(self, name: str, confirmed: bool) -> None:
-        keys = sorted(self.session.state(name).pending)
         try:
             written = self.session.save(name, confirmed)
         except ConflictError as exc:
-            self.relay.audit("set", name, keys, "refused", "workbench: changed on disk")
             self._conflict(name, exc)
             return
         except RelayError as exc:
-            self.relay.audit("set", name, keys, "failed")
             self.fail(exc)
             return
-        self.relay.audit("set", name, written)
         for warning in self.session.warnings:
             self.notify(safe_text(warning), severity="warning", markup=False)
         self.session.warnings.clear()

@@ -74,7 +74,7 @@ class CellView(Static, can_focus=True):
         return lines
 
     def _checklist_lines(self) -> list[str]:
-        from relay_tui.core.checklist import checklist_items, is_late, within_text
+        from relay_tui.notebooks.checklist import checklist_items, is_late, within_text
 
         now = datetime.datetime.now(datetime.UTC)
         lines = []

@@ -16,29 +16,25 @@ if TYPE_CHECKING:
 
 def save_notebook(state: NotebookState, session: Session) -> str:
     """Write the notebook (cells and last results) to its file; returns where, relative."""
-    from relay_tui.core import safewrite
-    from relay_tui.core.notebook import BUILTIN_DIR, dumps
+    from relay_tui.notebooks.document import BUILTIN_DIR, dumps
+    from relay_tui.services.notebook_changes import save_notebook as save
 
     root = session.project.root
-    if session.read_only:
-        raise UsageError("read-only session: the notebook was not saved")
     path = state.path
     if path is None or path.parent == BUILTIN_DIR:
         stem = path.stem if path is not None else _slug(state.title)
         path = root / "notebooks" / f"{stem}.toml"
     text = dumps(state.notebook(), state.results(), avoid=_values(session))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with safewrite.locked(path) as target:
-        safewrite.write(target, text.encode("utf-8"), expected=safewrite.current_digest(target))
+    save(root, path, text, session.actor())
     state.path, state.dirty = path, False
     return _shown(path, root)
 
 
 def export_report(state: NotebookState, session: Session) -> str:
     """Write the timeline of this session's run as markdown in notebooks/reports/."""
-    from relay_tui.core.envstore import write_new_file
-    from relay_tui.core.notebook_report import timeline_markdown
-    from relay_tui.core.notebook_run import RunOptions
+    from relay_tui.notebooks.report import timeline_markdown
+    from relay_tui.notebooks.runner import RunOptions
+    from relay_tui.services.notebook_changes import write_report
 
     if state.started is None:
         raise UsageError("nothing has run yet: run a cell first, then export the timeline")
@@ -48,15 +44,14 @@ def export_report(state: NotebookState, session: Session) -> str:
     options = RunOptions(state.default_env, started=state.started, ticked=state.ticked_for_run())
     results = [r for _, r in sorted(state.results().items())]
     text = timeline_markdown(state.notebook(), results, options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_new_file(path, text.encode("utf-8"), force=True, check_git=False)
+    write_report(root, path, text, session.actor())
     return _shown(path, root)
 
 
 def notebook_choices(root: Path) -> list[tuple[str, str]]:
     """The project's notebooks, then the built-in ones, as (name or path, label)."""
-    from relay_tui.core.notebook import BUILTIN_DIR, builtin_names, load
     from relay_tui.errors import RelayError
+    from relay_tui.notebooks.document import BUILTIN_DIR, builtin_names, load
 
     choices: list[tuple[str, str]] = []
     for path in sorted((root / "notebooks").glob("*.toml")):

@@ -12,7 +12,7 @@ from relay_tui.ui.notebook_state import FAILED, OK, RUNNING, Entry
 from relay_tui.ui.panes.notebook_modals import ChooseScreen
 
 if TYPE_CHECKING:
-    from relay_tui.core.notebook_run import CellResult, RunOptions
+    from relay_tui.notebooks.runner import CellResult, RunOptions
     from relay_tui.ui.panes.notebook_pane import NotebookPane
 
 
@@ -45,23 +45,26 @@ async def run_cells(pane: NotebookPane, indexes: list[int]) -> None:
                 pane.notify(f"{what} failed: the run stopped there", severity="error")
             break
     if ran:
-        detail = f"workbench: {state.title}, cell(s) {', '.join(ran)}"
-        pane.relay.audit("notebook", state.default_env, [], outcome, detail)
+        from relay_tui.services.notebook_changes import record_run
+
+        actor = pane.session.actor()
+        pane.tell_warnings(
+            record_run(actor, state.default_env, state.title, outcome, ", ".join(ran))
+        )
 
 
 async def run_one(pane: NotebookPane, index: int) -> CellResult:
     """Ask for what the cell needs, run it in a thread, and show its result."""
-    from relay_tui.core.notebook_run import run_cell, writes
+    from relay_tui.notebooks.runner import run_cell, writes
 
     state, session = pane.state, pane.session
     entry = state.entries[index]
     changed = writes(entry.cell, state.default_env)
-    if changed and session.read_only:
-        raise RelayError(
-            f"read-only session: cell {index + 1} ({entry.cell.type}) would change "
-            f"{', '.join(sorted(changed))}; nothing was run",
-            hint="start relay-tui without --read-only to run it",
-        )
+    if changed:
+        from relay_tui.services.changes import require_writable
+
+        what = f"cell {index + 1} ({entry.cell.type}) would change {', '.join(sorted(changed))}"
+        require_writable(session.actor(), what, nothing="nothing was run")
     pane.focus_cell(index)
     options = await ask(pane, entry, _options(pane))
     entry.state = RUNNING
@@ -85,7 +88,7 @@ async def run_one(pane: NotebookPane, index: int) -> CellResult:
 
 
 def _options(pane: NotebookPane) -> RunOptions:
-    from relay_tui.core.notebook_run import RunOptions
+    from relay_tui.notebooks.runner import RunOptions
 
     state = pane.state
     return RunOptions(
@@ -98,7 +101,7 @@ def _options(pane: NotebookPane) -> RunOptions:
 
 async def ask(pane: NotebookPane, entry: Entry, options: RunOptions) -> RunOptions:
     """The keys to choose, the values to type and the confirmations the cell needs."""
-    from relay_tui.core.notebook_run import key_choices, needs_keys, values_needed, writes
+    from relay_tui.notebooks.runner import key_choices, needs_keys, values_needed, writes
 
     project, cell = pane.session.project, entry.cell
     if needs_keys(cell):

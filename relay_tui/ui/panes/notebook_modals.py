@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static, TextArea
 
-from relay_tui.core.notebook import Cell
 from relay_tui.errors import RelayError
+from relay_tui.notebooks.document import Cell
 from relay_tui.ui.safe import plain
 
 # What a new cell of each type starts with (the user edits it before it runs).
@@ -44,7 +44,7 @@ def cell_toml(cell: Cell) -> str:
 
 def parse_cell(text: str) -> Cell:
     """The cell described by `text`, checked like a saved notebook (so no value can get in)."""
-    from relay_tui.core.notebook import parse
+    from relay_tui.notebooks.document import parse
 
     body = "\n".join("" if line.startswith("[[cells]]") else line for line in text.splitlines())
     book = parse('title = "cell"\n[[cells]]\n' + body, "this cell")

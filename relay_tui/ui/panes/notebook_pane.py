@@ -61,7 +61,7 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_tick(self) -> None:
         """Tick or untick the focused checklist's items; the time of each tick is kept."""
-        from relay_tui.core.checklist import checklist_items
+        from relay_tui.notebooks.checklist import checklist_items
         from relay_tui.ui.panes.notebook_modals import ChooseScreen
 
         index = self.cursor_index()
@@ -104,7 +104,7 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_add(self) -> None:
         """Add a cell of a chosen type below the focused one, then edit it."""
-        from relay_tui.core.notebook import CELL_TYPES
+        from relay_tui.notebooks.document import CELL_TYPES
         from relay_tui.ui.modals import PickScreen
 
         kind = await self.app.push_screen_wait(

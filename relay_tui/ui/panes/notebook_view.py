@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from relay_tui.core.masking import safe_text
-from relay_tui.core.notebook import Cell, Notebook
 from relay_tui.errors import RelayError
+from relay_tui.notebooks.document import Cell, Notebook
 from relay_tui.ui.notebook_state import NotebookState
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.notebook_cell import CellView
@@ -54,7 +54,7 @@ class NotebookView(Pane):
 
     def open_notebook(self, name: str) -> None:
         """Open a notebook by name (built in or in the project's notebooks/) or path."""
-        from relay_tui.core.notebook import find, load
+        from relay_tui.notebooks.document import find, load
 
         try:
             book = load(find(name, self.session.project.root))
@@ -132,7 +132,7 @@ class NotebookView(Pane):
 
 
 def _builtin_dir() -> Path:
-    from relay_tui.core.notebook import BUILTIN_DIR
+    from relay_tui.notebooks.document import BUILTIN_DIR
 
     return BUILTIN_DIR
 

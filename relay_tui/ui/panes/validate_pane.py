@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,7 +10,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from relay_tui.core.findings import Finding
-from relay_tui.core.specs import spec_for
 from relay_tui.errors import RelayError
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
@@ -18,12 +17,13 @@ from relay_tui.ui.safe import plain, safe_text
 from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
+if TYPE_CHECKING:
+    from relay_tui.services.fixes import FixKind
+
 SEVERITY_CYCLE = ("all", "error", "warning", "info")
 SEV_LABEL = {"error": "ERR", "warning": "warn", "info": "info"}
 COLUMNS = [Column("SEV", 4), Column("CODE", 18), Column("ENV", 11), Column("KEY", 16),
            Column("MESSAGE", 0)]  # fmt: skip
-GENERATE_FIXES = {"missing-required", "empty-value", "weak-secret", "placeholder-value",
-                  "default-secret", "reused-secret"}  # fmt: skip
 
 
 class ValidatePane(Pane):
@@ -160,26 +160,20 @@ class ValidatePane(Pane):
 
     # ----- fixes ---------------------------------------------------------------------------
     def _fix_label(self) -> str:
+        from relay_tui.services.fixes import LABELS
+
         finding = self.current
         if finding is None:
             return ""
         kind = self._fix_kind(finding)
-        labels = {
-            "generate": "x: generate a new value and save",
-            "chmod": "x: chmod 600",
-            "gitignore": "x: add the .gitignore line",
-        }
-        return labels.get(kind, "no automatic fix")
+        return f"x: {LABELS[kind]}" if kind in LABELS else "no automatic fix"
 
-    def _fix_kind(self, finding: Finding) -> str:
-        if finding.env == TEMPLATE or finding.env not in self.session.project.environments:
-            return ""
-        generatable = finding.key and spec_for(self.session.project.specs, finding.key).generatable
-        if finding.code in GENERATE_FIXES and generatable:
-            return "generate"
-        return {"insecure-permissions": "chmod", "git-not-ignored": "gitignore"}.get(
-            finding.code, ""
-        )
+    def _fix_kind(self, finding: Finding) -> FixKind:
+        from relay_tui.services.fixes import FixKind, fix_kind
+
+        if finding.env == TEMPLATE:
+            return FixKind.NONE
+        return fix_kind(self.session.project, finding)
 
     def action_fix(self) -> None:
         finding = self.current
@@ -211,27 +205,21 @@ class ValidatePane(Pane):
             screen, lambda yes: self._apply(kind, finding, protected) if yes else None
         )
 
-    def _apply(self, kind: str, finding: Finding, confirmed: bool) -> None:
-        from relay_tui.core import fixes
+    def _apply(self, kind: FixKind, finding: Finding, confirmed: bool) -> None:
+        from relay_tui.services.fixes import apply_fix
 
-        env = self.session.state(finding.env).env
+        state = self.session.state(finding.env)
+        model = self.session.file_copy(finding.env) if kind == "generate" else None
+        pending = state.pending if kind == "generate" else None
         try:
-            if kind == "generate" and finding.key:
-                from relay_tui.core.generate import generate
-
-                spec = spec_for(self.session.project.specs, finding.key)
-                self.session.stage(env.name, finding.key, generate(spec.kind))
-                self.session.save(env.name, confirmed)
-                self.relay.audit("generate", env.name, [finding.key], detail="workbench: fix")
-                done = f"new {spec.kind} for {finding.key} saved to {env.file.name}"
-            elif kind == "chmod":
-                old = fixes.tighten_permissions(env.file)
-                done = f"{env.file.name}: mode {old:04o} -> 0600"
-            else:
-                added = fixes.ignore_in_git(env.file)
-                done = f"added {added[1]} to {added[0].name}" if added else "already ignored"
+            outcome = apply_fix(
+                self.session.project, finding, self.session.actor(confirmed), model, pending
+            )
         except RelayError as exc:
             self.fail(exc)
             return
-        self.notify(safe_text(done), markup=False)
-        self.relay.data_changed(env.name)
+        if kind == "generate":
+            self.session.reload(finding.env)
+        self.tell_warnings(outcome.warnings)
+        self.notify(safe_text(outcome.summary), markup=False)
+        self.relay.data_changed(state.env.name)

@@ -123,7 +123,9 @@ class VaultPathsPane(VaultSyncPane):
         self.revealed = name
         self.fields.show_instead(name, 1, value)
         where = self.secret.location.full if self.secret else ""
-        self.relay.audit("reveal", None, [name], detail=f"workbench: {where}")
+        from relay_tui.services.reveals import record_reveal
+
+        self.tell_warnings(record_reveal(self.session.actor(), None, [name], where).warnings)
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
         self.reveal_note = f"{name} (masked again in {REVEAL_SECONDS:.0f} s or on moving): {value}"
         self.activity()

@@ -15,9 +15,9 @@ from relay_tui.errors import ConfigurationError, RelayError, UsageError
 
 if TYPE_CHECKING:
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.envstore import WritePolicy
     from relay_tui.core.specs import SecretSpec
     from relay_tui.core.vault import VaultStore
+    from relay_tui.services.changes import Actor
 
 SKIPPED = "Vault variables are not set (VAULT_ADDR, VAULT_TOKEN): skipped"
 HEADER = "# Written by relay-tui's setup from what it found in this project; edit it freely.\n"
@@ -108,18 +108,21 @@ def _usable(spec: SecretSpec, value: str | None) -> bool:
 
 
 def fill(
-    project: Project, env: Environment, values: dict[str, str], policy: WritePolicy
+    project: Project,
+    env: Environment,
+    values: dict[str, str],
+    actor: Actor,
+    warnings: list[str] | None = None,
 ) -> list[str]:
     """Write the values a person gave into env's file in one atomic edit; returns the keys.
 
     Only keys that values_needed lists or that the file already has are accepted, and no empty
-    value: otherwise nothing is written (UsageError naming the keys). The keys are recorded in
-    the rotation ledger (a ledger that cannot be written does not undo the write). The caller
-    records the audit entry, as for the other cells.
+    value: otherwise nothing is written (UsageError naming the keys). The write is the set
+    service's: audited, and dated in the rotation ledger (a ledger that cannot be written is a
+    warning, added to `warnings`; it does not undo the write).
     """
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.envstore import edit_env
-    from relay_tui.core.rotation import try_record
+    from relay_tui.services.env_values import set_values
 
     if not values:
         return []
@@ -140,14 +143,10 @@ def fill(
             hint="give a value, or leave the key out and set it later",
         )
 
-    def change(envfile: EnvFile) -> None:
-        for key, value in values.items():
-            envfile.set(key, value)
-
-    edit_env(env, change, policy)
-    keys = list(values)
-    try_record(project.root, env.name, keys)
-    return keys
+    outcome = set_values(project, env, values, actor)
+    if warnings is not None:
+        warnings += outcome.warnings
+    return list(values)
 
 
 # ----- git ----------------------------------------------------------------------------------

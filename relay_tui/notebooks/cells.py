@@ -6,16 +6,15 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from relay_tui.core.audit import try_record as audit
 from relay_tui.core.masking import safe_text
-from relay_tui.core.notebook import Cell
 from relay_tui.core.project import Environment, Project
-from relay_tui.errors import RefusedError, RelayError
+from relay_tui.errors import RelayError
+from relay_tui.notebooks.document import Cell
 
 if TYPE_CHECKING:
-    from relay_tui.core.envstore import WritePolicy
-    from relay_tui.core.notebook_run import RunOptions
     from relay_tui.core.specs import SecretSpec
+    from relay_tui.notebooks.runner import RunOptions
+    from relay_tui.services.changes import Actor
 
 Runner = Callable[[int, Cell, Project, "RunOptions"], list[str]]
 SET_HINT = "headless, give each with --set KEY=@FILE (or one of them with --set KEY=@- on stdin)"
@@ -80,10 +79,11 @@ def cell_keys(cell: Cell, project: Project, env: Environment, options: RunOption
     return list(dict.fromkeys(str(k) for k in wanted))
 
 
-def _policy(options: RunOptions) -> WritePolicy:
-    from relay_tui.core.envstore import WritePolicy
+def _actor(options: RunOptions) -> Actor:
+    """A cell as the services see it: the notebook, with the run's --read-only and --yes."""
+    from relay_tui.services.changes import Actor
 
-    return WritePolicy(yes=options.yes, read_only=options.read_only)
+    return Actor("notebook", read_only=options.read_only, yes=options.yes)
 
 
 def _markdown(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
@@ -91,23 +91,20 @@ def _markdown(number: int, cell: Cell, project: Project, options: RunOptions) ->
 
 
 def _generate_env(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.envstore import check_allowed, write_new_file
-    from relay_tui.core.rotation import try_record
     from relay_tui.core.template import fill_template
+    from relay_tui.services.env_values import write_generated
 
     env = cell_env(cell, project, options)
     if env.file.exists():
         return [f"{env.file.name} exists: left as it is"]
     if project.template is None:
         raise RelayError(f"no template in {project.root.name} to generate {env.file.name} from")
-    check_allowed(env, _policy(options))
     result = fill_template(project.template, project.specs, env.name)
-    write_new_file(env.file, result.envfile.to_bytes(), force=False)
-    problem = try_record(project.root, env.name, list(result.generated))
-    audit("generate", env.name, list(result.generated), "ok", "notebook")
+    data = result.envfile.to_bytes()
+    outcome = write_generated(project, data, list(result.generated), _actor(options), env=env)
     lines = [f"wrote {env.file.name} (0600): {len(result.generated)} generated"]
     lines += [f"needs a value: {s.key} ({s.help or s.kind})" for s in result.needs_value]
-    return lines + ([problem] if problem else [])
+    return lines + outcome.warnings
 
 
 def _generate(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
@@ -116,8 +113,7 @@ def _generate(number: int, cell: Cell, project: Project, options: RunOptions) ->
 
 
 def _set(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.envstore import edit_env
-    from relay_tui.core.rotation import try_record
+    from relay_tui.services.env_values import set_value
 
     env, key = cell_env(cell, project, options), str(cell.params.get("key", ""))
     value = options.inputs.get(key)
@@ -127,10 +123,8 @@ def _set(number: int, cell: Cell, project: Project, options: RunOptions) -> list
             f"{safe_text(key)} needs a person: {safe_text(str(help_text))}",
             hint=f"headless, give it with --set {safe_text(key)}=@FILE (or =@- on stdin)",
         )
-    edit_env(env, lambda envfile: envfile.set(key, value), _policy(options))
-    problem = try_record(project.root, env.name, [key])
-    audit("set", env.name, [key], "ok", "notebook")
-    return [f"set {safe_text(key)} in {env.file.name}"] + ([problem] if problem else [])
+    outcome = set_value(project, env, key, value, _actor(options))
+    return [f"set {safe_text(key)} in {env.file.name}", *outcome.warnings]
 
 
 def _validate(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
@@ -166,22 +160,22 @@ def _vault(direction: str) -> Runner:
     def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
         from relay_tui.core.envfile import EnvFile
         from relay_tui.core.vault import VaultStore
-        from relay_tui.core.vault_sync import apply_pull, apply_push, make_plan, settings_for
+        from relay_tui.core.vault_sync import make_plan, settings_for
+        from relay_tui.services.vault_changes import pull_plan, push_plan
 
         env = cell_env(cell, project, options)
         store = VaultStore(settings_for(project, env))
         envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
         plan = make_plan(store, project, env, envfile)
-        keys = sorted(plan.only_local + plan.only_vault + plan.changed)
         if plan.in_sync:
             return [f"{env.name} and {plan.location.full} are in sync"]
         if direction == "push":
-            apply_push(store, plan, env, _policy(options))
+            outcome = push_plan(store, plan, env, _actor(options))[1]
         else:
-            apply_pull(plan, env, envfile, _policy(options))
-        audit(direction, env.name, keys, "ok", "notebook")
-        lines = [f"{direction}: {', '.join(map(safe_text, keys))} ({plan.location.full})"]
-        return lines + [f"warning: {safe_text(w)}" for w in plan.warnings]
+            outcome = pull_plan(plan, env, envfile, _actor(options))
+        keys = ", ".join(map(safe_text, outcome.changed))
+        lines = [f"{direction}: {keys} ({plan.location.full})"]
+        return lines + [f"warning: {safe_text(w)}" for w in outcome.warnings]
 
     return run
 
@@ -189,8 +183,8 @@ def _vault(direction: str) -> Runner:
 def _rotate(
     number: int, cell: Cell, project: Project, options: RunOptions, action: str = "rotate"
 ) -> list[str]:
-    from relay_tui.core.rotation import rotate_in_file, try_record
     from relay_tui.core.specs import spec_for
+    from relay_tui.services.env_values import rotate_keys
 
     env = cell_env(cell, project, options)
     if cell.params.get("keys") == "ask" and not options.keys:
@@ -211,25 +205,23 @@ def _rotate(
             lines=[f"{safe_text(s.key)}: {safe_text(s.help or s.kind)}" for s in manual],
             hint=SET_HINT,
         )
-    values = rotate_in_file(project, env, keys, _policy(options), options.inputs)
-    problem = try_record(project.root, env.name, keys)
-    audit(action, env.name, keys, "ok", "notebook")
+    actor = _actor(options)
+    values, outcome = rotate_keys(project, env, keys, dict(options.inputs), actor, action=action)
     lines = [f"{action}: {', '.join(map(safe_text, keys))} in {env.file.name}"]
-    lines += [problem] if problem else []
+    lines += outcome.warnings
     if action == "rotate":
         lines += [f"{safe_text(k)} invalidates: {invalidates(s)}" for k, s in specs.items()]
     if cell.params.get("push"):
-        from relay_tui.core.vault_sync import push_values
+        from relay_tui.services.vault_changes import push_rotated
 
         try:
-            path = push_values(project, env, values)
+            pushed = push_rotated(project, env, values, actor)
         except RelayError as exc:
             lines.append(f"the file has the new values; Vault was NOT updated: {exc.message}")
             lines += [f"hint: {exc.hint}"] if exc.hint else []
             lines.append(f"once fixed: relay-tui vault push --env {env.name}")
             raise CellFailed(lines) from None
-        audit("push", env.name, keys, "ok", "notebook")
-        lines.append(f"pushed to {path}")
+        lines += [pushed.summary.replace(" with check-and-set", ""), *pushed.warnings]
     return lines
 
 
@@ -246,9 +238,10 @@ def _due_keys(project: Project, env: Environment) -> list[str]:
 
 
 def _scan(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.scan import ScanOptions, scan
+    from relay_tui.core.scan import ScanOptions
     from relay_tui.core.scan_baseline import default_path, load_baseline, split_baselined
     from relay_tui.core.scan_report import cell_line
+    from relay_tui.services.scan_changes import scan_recorded
 
     history, where = cell.params.get("history", False), str(cell.params.get("path") or ".")
     if not isinstance(history, bool):
@@ -256,15 +249,11 @@ def _scan(number: int, cell: Cell, project: Project, options: RunOptions) -> lis
     root = (project.root / where).resolve()
     if not root.is_dir() or not root.is_relative_to(project.root.resolve()):
         raise RelayError(f"cell {number}: {safe_text(where)} is not a folder of the project")
-    outcome, keys, detail = "failed", [], "notebook: " + ("history" if history else "tree")
-    try:
-        report = scan(root, ScanOptions(history=history), project)
-        found, hidden = split_baselined(report.findings, load_baseline(default_path(project.root)))
-        keys = sorted({f.label.split()[-1] for f in found if f.label and f.label.split()})
-        outcome, detail = ("found" if found else "ok"), f"{detail}: {len(found)} finding(s)"
-    finally:
-        audit("scan", None, keys, outcome, detail)
-    lines = [cell_line(f) for f in found]
+    known = load_baseline(default_path(project.root))
+    report, outcome = scan_recorded(root, ScanOptions(history=history), project, known,
+                                    _actor(options))  # fmt: skip
+    found, hidden = split_baselined(report.findings, known)
+    lines = [cell_line(f) for f in found] + outcome.warnings
     total = f"{len(found)} finding(s) in {report.files} file(s)"
     if history:
         total += f" and {report.commits} commit(s)"
@@ -275,7 +264,7 @@ def _scan(number: int, cell: Cell, project: Project, options: RunOptions) -> lis
 
 
 def _checklist(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.checklist import checklist_items, item_line
+    from relay_tui.notebooks.checklist import checklist_items, item_line
 
     now = datetime.datetime.now(datetime.UTC)
     items = checklist_items(cell, options.started or now)
@@ -292,21 +281,23 @@ def _checklist(number: int, cell: Cell, project: Project, options: RunOptions) -
 
 
 def _explain(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core import setup_steps
+    from relay_tui.notebooks import setup_steps
 
     return setup_steps.explain(project, cell_env(cell, project, options))
 
 
 def _fill_missing(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core import setup_steps
+    from relay_tui.notebooks import setup_steps
 
     env = cell_env(cell, project, options)
     needed = setup_steps.values_needed(project, env)
     given = {key: options.inputs[key] for key, _ in needed if key in options.inputs}
     lines = []
     if given:
-        written = setup_steps.fill(project, env, given, _policy(options))
+        warnings: list[str] = []
+        written = setup_steps.fill(project, env, given, _actor(options), warnings)
         lines.append(f"filled in {env.file.name}: {', '.join(map(safe_text, written))}")
+        lines += warnings
     missing = [(key, text) for key, text in needed if key not in given]
     if missing:
         raise NeedsPerson(
@@ -319,11 +310,11 @@ def _fill_missing(number: int, cell: Cell, project: Project, options: RunOptions
 
 
 def _gitignore(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core import setup_steps
     from relay_tui.core.project import load_project
+    from relay_tui.notebooks import setup_steps
+    from relay_tui.services.changes import require_writable
 
-    if options.read_only:
-        raise RefusedError("read-only session: .gitignore was not changed")
+    require_writable(_actor(options), ".gitignore")
     added = setup_steps.ignore_env_files(load_project(project.root))  # sees files made by now
     if not added:
         return ["git already ignores every environment file"]
@@ -331,14 +322,14 @@ def _gitignore(number: int, cell: Cell, project: Project, options: RunOptions) -
 
 
 def _vault_check(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core import setup_steps
+    from relay_tui.notebooks import setup_steps
 
     return setup_steps.vault_check(project, cell_env(cell, project, options))
 
 
 def _write_config(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core import setup_steps
     from relay_tui.core.project import CONFIG_NAME, load_project
+    from relay_tui.notebooks import setup_steps
 
     if (project.root / CONFIG_NAME).exists():
         return [f"{CONFIG_NAME} exists: left as it is"]
@@ -346,8 +337,9 @@ def _write_config(number: int, cell: Cell, project: Project, options: RunOptions
         return [
             f"not written: run with --yes to write {CONFIG_NAME} (or accept it in the workbench)"
         ]
-    if options.read_only:
-        raise RefusedError(f"read-only session: {CONFIG_NAME} was not written")
+    from relay_tui.services.changes import require_writable
+
+    require_writable(_actor(options), CONFIG_NAME)
     path = setup_steps.write_project_config(load_project(project.root))  # sees files made by now
     return [f"wrote {path.name}: what this setup learned (names and kinds, no value)"]
 

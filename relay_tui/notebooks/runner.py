@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime
 from typing import NamedTuple
 
-from relay_tui.core.audit import try_record as audit
 from relay_tui.core.masking import safe_text
-from relay_tui.core.notebook import Cell, CellResult, Notebook
-from relay_tui.core.notebook_cells import (
+from relay_tui.core.project import Project
+from relay_tui.errors import RelayError
+from relay_tui.notebooks.cells import (
     RUNNERS,
     CellFailed,
     NeedsPerson,
     cell_env,
     cell_keys,
 )
-from relay_tui.core.project import Project
-from relay_tui.errors import RelayError
+from relay_tui.notebooks.document import Cell, CellResult, Notebook
 
 __all__ = [
     "RUNNERS",
@@ -83,7 +82,11 @@ def run_notebook(notebook: Notebook, project: Project, options: RunOptions) -> l
         result = run_cell(number, cell, project, options)
         failed = failed or result.status == "failed"
         results.append(result)
-    audit("notebook", options.env, [], "failed" if failed else "ok", notebook.title)
+    from relay_tui.services.changes import Actor
+    from relay_tui.services.notebook_changes import record_run
+
+    actor = Actor("notebook", read_only=options.read_only, yes=options.yes)
+    record_run(actor, options.env, notebook.title, "failed" if failed else "ok")
     return results
 
 
@@ -96,7 +99,7 @@ def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tup
         key = str(cell.params.get("key", ""))
         needed = [(key, str(cell.params.get("help") or spec_for(project.specs, key).help))]
     elif cell.type == "fill-missing":
-        from relay_tui.core import setup_steps
+        from relay_tui.notebooks import setup_steps
 
         needed = setup_steps.values_needed(project, cell_env(cell, project, options))
     elif cell.type == "rotate":

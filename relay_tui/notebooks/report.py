@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from relay_tui.core.checklist import checklist_items, is_late, utc_text, within_text
 from relay_tui.core.masking import safe_text
-from relay_tui.core.notebook import Cell, CellResult, Notebook
+from relay_tui.notebooks.checklist import checklist_items, is_late, utc_text, within_text
+from relay_tui.notebooks.document import Cell, CellResult, Notebook
 
 if TYPE_CHECKING:
-    from relay_tui.core.notebook_run import RunOptions
+    from relay_tui.notebooks.runner import RunOptions
 
 
 def _seconds(when: datetime.datetime) -> str:

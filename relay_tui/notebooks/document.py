@@ -32,7 +32,7 @@ CELL_TYPES: dict[str, frozenset[str]] = {
     "write-config": frozenset(),
 }
 FORBIDDEN = frozenset({"value", "values", "secret", "token", "password"})
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 STATUSES = ("ok", "failed", "not run")
 OUTPUT_FIELDS = frozenset({"status", "ran", "finished", "lines"})
 SHORTEST_AVOIDED = 8  # shorter values would match ordinary words and numbers in the lines
@@ -127,7 +127,7 @@ def _cell(table: Any, where: str, number: int) -> tuple[Cell, CellResult | None]
 
 def _check_params(kind: str, params: dict[str, Any], where: str) -> None:
     if kind == "checklist":
-        from relay_tui.core.checklist import check_items
+        from relay_tui.notebooks.checklist import check_items
 
         check_items(params.get("items"), where)
     keys = params.get("keys")

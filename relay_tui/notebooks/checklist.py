@@ -10,7 +10,7 @@ from relay_tui.core.masking import safe_text
 from relay_tui.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from relay_tui.core.notebook import Cell
+    from relay_tui.notebooks.document import Cell
 
 _WITHIN = re.compile(r"\s*(\d{1,4})\s*([mhd])\s*\Z")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}

@@ -1,0 +1,1 @@
+"""Notebooks (TOML runbooks): the document, its cell types, the runner, reports, built-ins."""
