@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, check_allowed
 from relay_tui.core.findings import Finding, Report
 from relay_tui.core.masking import mark_non_ascii, mask, safe_text
 from relay_tui.core.project import Environment, Project, load_project
 from relay_tui.core.specs import SecretSpec, spec_for
 from relay_tui.errors import ConflictError, RelayError, UsageError
-from relay_tui.services.changes import Actor
+from relay_tui.services.changes import Actor, require_allowed
 from relay_tui.ui.widgets.grid import Row
 
 TEMPLATE = "template"
@@ -144,10 +143,6 @@ class Session:
         return grouped
 
     # ----- editing -------------------------------------------------------------------------
-    def policy(self, confirmed: bool = False) -> WritePolicy:
-        """The write policy of this session; `confirmed` is a protected env's confirmation."""
-        return WritePolicy(yes=confirmed, read_only=self.read_only)
-
     def file_copy(self, name: str) -> EnvFile:
         """An independent model of `name`'s file as read (for a write that must not touch it)."""
         state = self.state(name)
@@ -166,7 +161,7 @@ class Session:
         state = self.state(name)
         if name == TEMPLATE:
             raise ConflictError("the template is shown read-only; edit it in your editor")
-        check_allowed(state.env, WritePolicy(yes=True, read_only=self.read_only))
+        require_allowed(self.actor(confirmed=True), state.env)
         state.pending[key] = value
 
     def save(self, name: str, confirmed: bool = False) -> list[str]:

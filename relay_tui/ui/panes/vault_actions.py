@@ -146,12 +146,12 @@ class VaultSyncPane(Pane):
         self.app.push_screen(screen, done)
 
     def _apply(self, planned: jobs.VaultPlanned, env: Environment, confirmed: bool) -> None:
-        conn, policy = self.conn, self.session.policy(confirmed)
+        conn, actor = self.conn, self.session.actor(confirmed)
         if conn is None:
             return
         self.activity(f"{planned.action}ing {env.name}…")
         self.run_job(planned.action, "vault-sync",
-                     lambda: jobs.apply_job(conn, planned, env, policy))  # fmt: skip
+                     lambda: jobs.apply_job(conn, planned, env, actor))  # fmt: skip
 
     def on_vault_applied(self, message: jobs.VaultApplied) -> None:
         self.activity()

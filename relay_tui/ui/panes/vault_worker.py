@@ -13,12 +13,12 @@ from relay_tui.core.vault_browse import Mount, SearchResult
 
 if TYPE_CHECKING:
     from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.envstore import WritePolicy
     from relay_tui.core.project import Environment, Project
     from relay_tui.core.vault import Secret, VaultStore, VersionInfo
     from relay_tui.core.vault_config import VaultSettings
     from relay_tui.core.vault_sync import Plan
     from relay_tui.errors import RelayError
+    from relay_tui.services.changes import Actor
 
 T = TypeVar("T")
 
@@ -181,28 +181,16 @@ def apply_job(
     conn: Connection,
     planned: VaultPlanned,
     env: Environment,
-    policy: WritePolicy,
+    actor: Actor,
 ) -> VaultApplied:
-    """Push (check-and-set against the plan's version) or pull (refused if the file changed)."""
-    from relay_tui.core.audit import try_record
-    from relay_tui.core.vault_sync import apply_pull, apply_push
-    from relay_tui.errors import RefusedError, RelayError
+    """Push (check-and-set against the plan's version) or pull (refused if the file changed),
+    through the services, which check the policy and write the audit line."""
+    from relay_tui.services.vault_changes import pull_plan, push_plan
 
     plan = planned.plan
-    keys = sorted(plan.only_local + plan.only_vault + plan.changed)
-    outcome = "failed"
-    try:
-        if planned.action == "push":
-            version = conn.run(lambda store: apply_push(store, plan, env, policy))
-        else:
-            version = None
-            apply_pull(plan, env, planned.envfile, policy)
-        outcome = "ok"
-    except RefusedError:
-        outcome = "refused"
-        raise
-    except RelayError:
-        raise
-    finally:
-        try_record(planned.action, env.name, keys, outcome, f"workbench: {plan.location.full}")
+    if planned.action == "push":
+        version, outcome = conn.run(lambda store: push_plan(store, plan, env, actor))
+    else:
+        version, outcome = None, pull_plan(plan, env, planned.envfile, actor)
+    plan.warnings[:] = outcome.warnings
     return VaultApplied(planned.action, plan, version)
