@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from relay_tui.commands.common import actor_from
 from relay_tui.core import audit
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import UsageError
@@ -60,9 +61,10 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.output is not None and not args.export:
         raise UsageError("--output writes an export: add --export csv or --export markdown")
     if args.output is not None:
-        from relay_tui.core.envstore import check_destination
+        from relay_tui.services.outputs import check_output
 
-        check_destination(Path(args.output).expanduser(), force=args.force, what="--output")
+        actor = actor_from(args, "relay-tui audit")
+        check_output(Path(args.output).expanduser(), actor, force=args.force, what="--output")
     chosen = [e for e in audit.entries() if _matches(e, args)]
     if args.json:
         for entry in chosen:
@@ -72,10 +74,10 @@ def run_audit(args: argparse.Namespace) -> int:
         if args.output is None:
             out(text)
         else:
-            from relay_tui.core.envstore import write_requested
+            from relay_tui.services.outputs import write_output
 
-            path = Path(args.output).expanduser()
-            write_requested(path, (text + "\n").encode(), force=args.force, what="--output")
+            path, actor = Path(args.output).expanduser(), actor_from(args, "relay-tui audit")
+            write_output(path, (text + "\n").encode(), actor, force=args.force, what="--output")
             note(f"wrote {len(chosen)} entries to {safe_text(str(path))}")
     else:
         rows = [[_cell(e, f) for f in ("time", "user", "action", "env", "keys", "outcome")]

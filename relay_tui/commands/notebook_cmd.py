@@ -80,10 +80,11 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
             f"{safe_text(str(report))} already exists; nothing was run",
             hint="name a new file for --report (a report is never overwritten)",
         )
+    actor = actor_from(args, "relay-tui notebook run")
     if report is not None:
-        from relay_tui.core.envstore import check_destination
+        from relay_tui.services.outputs import check_output
 
-        check_destination(report, force=False, what="--report")
+        check_output(report, actor, force=False, what="--report")
     options = RunOptions(
         args.env,
         yes=args.yes,
@@ -104,15 +105,15 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
     summary = f"{len(failed)} of {len(results)} cell(s) failed" if failed else "every cell ran"
     note(summary + (f", {not_run} not run (--keep-going runs them)" if not_run else ""))
     if report is not None:
-        _write_report(report, timeline_markdown(book, results, options))
+        _write_report(report, timeline_markdown(book, results, options), actor)
     return 1 if failed else 0
 
 
-def _write_report(path: Path, text: str) -> None:
-    from relay_tui.core.envstore import write_requested
+def _write_report(path: Path, text: str, actor: Actor) -> None:
+    from relay_tui.services.outputs import write_output
 
     try:
-        write_requested(path, text.encode("utf-8"), force=False, what="--report")
+        write_output(path, text.encode("utf-8"), actor, force=False, what="--report")
     except OSError as exc:
         raise UsageError(f"cannot write the report {safe_text(str(path))}: {exc}") from None
     note(f"wrote the timeline to {safe_text(str(path))}")

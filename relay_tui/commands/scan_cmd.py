@@ -70,9 +70,10 @@ def run_scan(args: argparse.Namespace) -> int:
     """Scan, report, and return 1 when anything the baseline does not accept was found."""
     _check_usage(args)
     if args.output is not None:
-        from relay_tui.core.envstore import check_destination
+        from relay_tui.services.outputs import check_output
 
-        check_destination(Path(args.output).expanduser(), force=args.force, what="--output")
+        actor = actor_from(args, "relay-tui scan")
+        check_output(Path(args.output).expanduser(), actor, force=args.force, what="--output")
     project = project_from(args)
     root = _root(args.path, project)
     baseline = _baseline_path(args.baseline, project.root)
@@ -87,11 +88,7 @@ def run_scan(args: argparse.Namespace) -> int:
 
     shown, hidden = split_baselined(report.findings, known)
     listed = report.findings if args.show_all else shown
-    _emit(
-        _render(args, listed, remediation, {f.fingerprint for f in hidden}, report),
-        args.output,
-        args.force,
-    )
+    _emit(_render(args, listed, remediation, {f.fingerprint for f in hidden}, report), args)
     name = _shown_path(baseline) if hidden else None
     for line in summary_lines(report, len(shown), len(hidden), name):
         note(line)
@@ -213,13 +210,14 @@ def _render(
     return "\n".join(scan_report.text_report(findings, remedy, baselined))
 
 
-def _emit(text: str, output: str | None, force: bool) -> None:
+def _emit(text: str, args: argparse.Namespace) -> None:
+    output, force, actor = args.output, args.force, actor_from(args, "relay-tui scan")
     if output is None:
         if text:
             out(text)
         return
-    from relay_tui.core.envstore import write_requested
+    from relay_tui.services.outputs import write_output
 
     data = (text + "\n").encode("utf-8") if text else b""
-    write_requested(Path(output).expanduser(), data, force=force, what="--output")
+    write_output(Path(output).expanduser(), data, actor, force=force, what="--output")
     note(f"wrote the report to {safe_text(output)}")

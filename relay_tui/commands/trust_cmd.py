@@ -30,7 +30,11 @@ def _config(root: Path) -> dict[str, Any]:
 
 def run_trust(args: argparse.Namespace) -> int:
     """Show what the file asks for, then record its SHA-256 as trusted."""
+    from relay_tui.commands.common import actor_from
+    from relay_tui.services.changes import require_writable
+
     root = Path(args.project).resolve()
+    require_writable(actor_from(args, f"relay-tui {args.command}"), f"{args.command} {root}")
     if args.command == "untrust":
         forgot = trust.untrust(root)
         note(f"{'no longer trusted' if forgot else 'was not trusted'}: {safe_text(str(root))}")

@@ -158,6 +158,10 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
 
     project = project_from(args)
     env = project.environment(args.env)
+    if direction != "diff" and not args.dry_run:  # refused before Vault is asked anything
+        from relay_tui.services.changes import require_writable
+
+        require_writable(actor_from(args, f"relay-tui vault {direction}"), env.name)
     store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
     plan = make_plan(store, project, env, envfile)

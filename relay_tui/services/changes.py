@@ -41,6 +41,11 @@ def require_writable(actor: Actor, what: str = "", nothing: str = "nothing was w
         raise ReadOnlyError(what, nothing)
 
 
+def read_only_reason(actor: Actor, what: str = "") -> str | None:
+    """The read-only refusal as a front end shows it before asking anything (None: writable)."""
+    return ReadOnlyError(what).message if actor.read_only else None
+
+
 def policy(actor: Actor, *, create: bool = True, check_git: bool = True) -> WritePolicy:
     """The env-file write policy of `actor` (read-only, protected confirmation, git checks)."""
     return WritePolicy(yes=actor.yes, read_only=actor.read_only, create=create, check_git=check_git)

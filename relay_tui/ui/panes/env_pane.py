@@ -16,6 +16,7 @@ from relay_tui.core.matrix import build_matrix
 from relay_tui.core.specs import spec_for
 from relay_tui.errors import ConflictError, RelayError
 from relay_tui.paths import fingerprint_key
+from relay_tui.services.changes import read_only_reason
 from relay_tui.services.reveals import record_reveal
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen, TableScreen
 from relay_tui.ui.panes.base import Pane
@@ -219,8 +220,9 @@ class EnvPane(Pane):
     # ----- editing -------------------------------------------------------------------------
     def _editable(self) -> bool:
         name = self.session.active
-        if self.session.read_only:
-            self.notify("read-only session: nothing can be changed", severity="warning")
+        refusal = read_only_reason(self.session.actor(), name)
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
         elif name == TEMPLATE:
             self.notify(
                 "the template is read-only here; edit it in your editor", severity="warning"

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 COLUMNS = [Column("RULE", 15), Column("WHERE", 0), Column("COMMIT", 7), Column("WHAT", 25),
            Column("SECRET", 6)]  # fmt: skip
-READ_ONLY = "read-only session: nothing can be changed (start without --read-only to triage)"
 
 
 class TextScreen(ModalScreen[None]):
@@ -247,8 +246,11 @@ class ScanPane(Pane):
         finding = self.current
         if finding is None:
             return None
-        if self.session.read_only:
-            self.notify(READ_ONLY, severity="warning")
+        from relay_tui.services.changes import read_only_reason
+
+        refusal = read_only_reason(self.session.actor(), "triage")
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
             return None
         if self.scanning is not None:
             self.notify("a scan is running: wait for it (h cancels a history scan)")

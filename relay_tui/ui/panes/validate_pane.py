@@ -184,8 +184,11 @@ class ValidatePane(Pane):
             self.notify(f"no automatic fix: {safe_text(finding.fix or finding.message)}",
                         markup=False, timeout=8)  # fmt: skip
             return
-        if self.session.read_only:
-            self.notify("read-only session: nothing can be changed", severity="warning")
+        from relay_tui.services.changes import read_only_reason
+
+        refusal = read_only_reason(self.session.actor(), "fix")
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
             return
         env = self.session.state(finding.env).env
         question = {

@@ -81,8 +81,11 @@ class VaultSyncPane(Pane):
     def _sync_env(self, action: str) -> Environment | None:
         name = self.session.active
         problem = ""
-        if action != "diff" and self.session.read_only:
-            problem = "read-only session: push and pull are off"
+        from relay_tui.services.changes import read_only_reason
+
+        refusal = read_only_reason(self.session.actor(), action) if action != "diff" else None
+        if refusal:
+            problem = refusal
         elif name == TEMPLATE:
             problem = "the template has no Vault path; pick an environment with E"
         elif self.conn is None:
