@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from relay_tui import __version__
-from relay_tui.commands.vault_args import add_parser as add_vault_parser
 from relay_tui.errors import ExitCode, RelayError
 
 EPILOG = (
@@ -18,8 +17,6 @@ EPILOG = (
 )
 
 
-COMMANDS = ("generate", "validate", "diff", "get", "set", "unset", "export", "run", "status",
-            "ui", "vault", "audit", "rotate", "notebook", "scan", "trust", "untrust")  # fmt: skip
 _TAKES_VALUE = {"--project", "--env", "--theme"}
 
 
@@ -33,7 +30,8 @@ class _PartialParser(argparse.ArgumentParser):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with `only`, just that subcommand (building all of them costs ms)."""
+    """The command line; with `only`, just that subcommand ("": none), as building all of them
+    imports every command module."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--project",
@@ -44,7 +42,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "--read-only", action="store_true", default=argparse.SUPPRESS, help="refuse every write"
     )
-    parser = (_PartialParser if only else argparse.ArgumentParser)(
+    parser = (_PartialParser if only is not None else argparse.ArgumentParser)(
         prog="relay-tui",
         description="A terminal workbench for .env files, generated secrets, validation and Vault.",
         epilog=EPILOG,
@@ -56,55 +54,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="workbench: colour theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    if only in (None, "generate"):
-        _add_generate(sub, common)
-    if only in (None, "validate"):
-        _add_validate(sub, common)
-    if only in (None, "diff"):
-        _add_diff(sub, common)
-    if only in (None, "get"):
-        _add_get(sub, common)
-    if only in (None, "set"):
-        _add_set(sub, common)
-    if only in (None, "unset"):
-        _add_unset(sub, common)
-    if only in (None, "export"):
-        _add_export(sub, common)
-    if only in (None, "run"):
-        _add_run(sub, common)
-    if only in (None, "status"):
-        sub.add_parser("status", parents=[common], help="the project at a glance")
-    if only in (None, "ui"):
-        _add_ui(sub, common)
-    if only in (None, "vault"):
-        add_vault_parser(sub, common)
-    if only in (None, "notebook"):
-        from relay_tui.commands.notebook_cmd import add_parser as add_notebook_parser
+    from relay_tui.commands.registry import add_parsers
 
-        add_notebook_parser(sub, common)
-    if only in (None, "rotate"):
-        from relay_tui.commands.rotate_cmd import add_parser as add_rotate_parser
-
-        add_rotate_parser(sub, common)
-    if only in (None, "audit"):
-        from relay_tui.commands.audit_cmd import add_parser as add_audit_parser
-
-        add_audit_parser(sub, common)
-    if only in (None, "trust", "untrust"):
-        from relay_tui.commands.trust_cmd import add_parser as add_trust_parser
-
-        add_trust_parser(sub, common)
-    if only in (None, "scan"):
-        from relay_tui.commands.scan_cmd import add_parser as add_scan_parser
-
-        add_scan_parser(sub, common)
+    if only != "":  # "": the top-level options alone (no command was named)
+        add_parsers(sub, common, only)
     return parser
-
-
-def _add_ui(sub: Any, common: argparse.ArgumentParser) -> None:
-    ui = sub.add_parser("ui", parents=[common], help="open the workbench (default on a terminal)")
-    ui.add_argument("--env", dest="ui_env", metavar="NAME", default=argparse.SUPPRESS)
-    ui.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,50 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from relay_tui.commands.registry import handler
+
     command = args.command or ("ui" if _interactive() else "status")
-    if command == "notebook":
-        from relay_tui.commands.notebook_cmd import run_notebook_cmd
-
-        return run_notebook_cmd(args)
-    if command == "rotate":
-        from relay_tui.commands.rotate_cmd import run_rotate
-
-        return run_rotate(args)
-    if command == "audit":
-        from relay_tui.commands.audit_cmd import run_audit
-
-        return run_audit(args)
-    if command in ("trust", "untrust"):
-        from relay_tui.commands.trust_cmd import run_trust
-
-        return run_trust(args)
-    if command == "scan":
-        from relay_tui.commands.scan_cmd import run_scan
-
-        return run_scan(args)
-    if command == "ui":
-        from relay_tui.ui.launch import run_workbench
-
-        return run_workbench(args)
-    if command == "generate":
-        from relay_tui.commands.generate_cmd import run_generate
-
-        return run_generate(args)
-    if command in ("validate", "diff", "status"):
-        from relay_tui.commands import check_cmd
-
-        return int(getattr(check_cmd, f"run_{command}")(args))
-    if command in ("get", "set", "unset"):
-        from relay_tui.commands import keys_cmd
-
-        return int(getattr(keys_cmd, f"run_{command}")(args))
-    if command == "vault":
-        from relay_tui.commands.vault_cmd import run_vault
-
-        return run_vault(args)
-    from relay_tui.commands import deploy_cmd
-
-    return int(getattr(deploy_cmd, f"run_{command}")(args))
+    return int(handler(command)(args))
 
 
 def _harden_process() -> None:
@@ -196,89 +110,6 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _add_generate(sub: Any, common: argparse.ArgumentParser) -> None:
-    gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
-    gen.add_argument(
-        "kind", nargs="?", default="token", help="a kind (default: token); see the README"
-    )
-    gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
-    gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
-    gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")
-    gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
-    gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
-    gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
-    gen.add_argument(
-        "--generate-env", action="store_true", help="fill every generatable key of the template"
-    )
-    gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
-    gen.add_argument("--template", metavar="F", help="template (default: the project's)")
-    gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
-    gen.add_argument("--force", action="store_true", help="replace an existing output file")
-    gen.add_argument("--yes", action="store_true", help="confirm writing a protected env")
-
-
-def _add_validate(sub: Any, common: argparse.ArgumentParser) -> None:
-    val = sub.add_parser("validate", parents=[common], help="run the rules; exit 1 on errors")
-    val.add_argument("--env", action="append", metavar="NAME", help="only this env (repeatable)")
-    val.add_argument("--all", action="store_true", help="every environment (the default)")
-    val.add_argument("--json", action="store_true", help="machine-readable output")
-    val.add_argument("--no-git", action="store_true", help="skip the git checks")
-
-
-def _add_diff(sub: Any, common: argparse.ArgumentParser) -> None:
-    diff = sub.add_parser("diff", parents=[common], help="compare two environments' keys")
-    diff.add_argument("env_a", metavar="ENV_A")
-    diff.add_argument("env_b", metavar="ENV_B")
-    diff.add_argument("--json", action="store_true")
-
-
-def _add_get(sub: Any, common: argparse.ArgumentParser) -> None:
-    get = sub.add_parser("get", parents=[common], help="print one raw value (for pipes)")
-    get.add_argument("key", metavar="KEY")
-    get.add_argument("--env", required=True, metavar="NAME")
-    get.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
-
-
-def _add_set(sub: Any, common: argparse.ArgumentParser) -> None:
-    put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
-    put.add_argument("key", metavar="KEY")
-    put.add_argument("--env", required=True, metavar="NAME")
-    put.add_argument(
-        "--generate",
-        nargs="?",
-        const="",
-        metavar="KIND",
-        help="generate the value (default: the key's kind)",
-    )
-    put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
-    put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
-
-
-def _add_unset(sub: Any, common: argparse.ArgumentParser) -> None:
-    unset = sub.add_parser("unset", parents=[common], help="remove one key")
-    unset.add_argument("key", metavar="KEY")
-    unset.add_argument("--env", required=True, metavar="NAME")
-    unset.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to remove")
-    unset.add_argument("--yes", action="store_true", help="confirm writing a protected env")
-
-
-def _add_export(sub: Any, common: argparse.ArgumentParser) -> None:
-    exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
-    exp.add_argument("--env", required=True, metavar="NAME")
-    exp.add_argument(
-        "--format",
-        required=True,
-        choices=("shell", "json", "dotenv", "k8s-secret", "external-secret"),
-    )
-    exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
-
-
-def _add_run(sub: Any, common: argparse.ArgumentParser) -> None:
-    run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")
-    run.add_argument("--env", required=True, metavar="NAME")
-    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
-
-
 def _parse(argv: list[str]) -> argparse.Namespace:
     """Parse with only the subcommand named in argv; on any doubt, with the whole parser."""
     command = _command_in(argv)
@@ -291,6 +122,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _command_in(argv: list[str]) -> str | None:
+    """The command named in argv; "" when none is; None for help, --version or a typo."""
+    from relay_tui.commands.registry import COMMANDS
+
     skip = False
     for token in argv:
         if skip:
@@ -301,4 +135,4 @@ def _command_in(argv: list[str]) -> str | None:
             return None
         elif not token.startswith("-"):
             return token if token in COMMANDS else None
-    return None
+    return ""  # no command named: the top-level options alone

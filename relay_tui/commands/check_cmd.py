@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from relay_tui.commands.common import project_from
 from relay_tui.core.envfile import EnvFile
@@ -116,3 +117,20 @@ def _status_row(project: Project, name: str, report: Report) -> list[str]:
     warnings = sum(1 for f in report.findings if f.env == name and f.severity == "warning")
     file = env.file.name if env.exists else f"{env.file.name} (missing)"
     return [name, file, keys, str(errors), str(warnings), "yes" if env.protected else "no"]
+
+
+def add_validate(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `validate`."""
+    val = sub.add_parser("validate", parents=[common], help="run the rules; exit 1 on errors")
+    val.add_argument("--env", action="append", metavar="NAME", help="only this env (repeatable)")
+    val.add_argument("--all", action="store_true", help="every environment (the default)")
+    val.add_argument("--json", action="store_true", help="machine-readable output")
+    val.add_argument("--no-git", action="store_true", help="skip the git checks")
+
+
+def add_diff(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `diff`."""
+    diff = sub.add_parser("diff", parents=[common], help="compare two environments' keys")
+    diff.add_argument("env_a", metavar="ENV_A")
+    diff.add_argument("env_b", metavar="ENV_B")
+    diff.add_argument("--json", action="store_true")

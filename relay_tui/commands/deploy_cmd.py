@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from relay_tui.commands.common import actor_from, project_from, refuse_terminal, tell
 from relay_tui.core.dotenv_codec import KEY_RE
@@ -75,3 +76,22 @@ def _external_secret(project: Project, env: Environment) -> int:
         external_secret(f"{project.name}-{env.name}", fields, vault_key, settings.mount)
     )
     return 0
+
+
+def add_export(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `export`."""
+    exp = sub.add_parser("export", parents=[common], help="print an env for a deployment")
+    exp.add_argument("--env", required=True, metavar="NAME")
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=("shell", "json", "dotenv", "k8s-secret", "external-secret"),
+    )
+    exp.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+
+def add_run(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `run`."""
+    run = sub.add_parser("run", parents=[common], help="run a command with an env's secrets")
+    run.add_argument("--env", required=True, metavar="NAME")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")

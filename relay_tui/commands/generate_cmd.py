@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from relay_tui.commands.common import actor_from, project_from, tell
 from relay_tui.errors import UsageError
@@ -68,3 +69,25 @@ def _generate_env(args: argparse.Namespace) -> int:
         help_text = f": {spec.help}" if spec.help else ""
         note(f"needs a value: {spec.key} ({spec.kind}{optional}){help_text}")
     return 0
+
+
+def add_generate(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `generate`."""
+    gen = sub.add_parser("generate", parents=[common], help="print new secrets or fill a template")
+    gen.add_argument(
+        "kind", nargs="?", default="token", help="a kind (default: token); see the README"
+    )
+    gen.add_argument("--bytes", type=int, dest="nbytes", metavar="N", help="random bytes")
+    gen.add_argument("--length", type=int, metavar="N", help="password length (default 32)")
+    gen.add_argument("--bits", type=int, metavar="N", help="RSA key size (default 2048)")
+    gen.add_argument("--prefix", help="api-key prefix, e.g. relay_")
+    gen.add_argument("--symbols", action="store_true", help="passwords: all punctuation")
+    gen.add_argument("--count", type=int, default=1, metavar="N", help="how many (default 1)")
+    gen.add_argument(
+        "--generate-env", action="store_true", help="fill every generatable key of the template"
+    )
+    gen.add_argument("--env", metavar="NAME", help="with --generate-env: write that env's file")
+    gen.add_argument("--template", metavar="F", help="template (default: the project's)")
+    gen.add_argument("--output", metavar="F", help="with --generate-env: write F (0600)")
+    gen.add_argument("--force", action="store_true", help="replace an existing output file")
+    gen.add_argument("--yes", action="store_true", help="confirm writing a protected env")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from relay_tui.commands.common import (
     actor_from,
@@ -99,3 +100,36 @@ def _read_value(key: str) -> str:
             hint="pipe a value in, use --generate, or `relay-tui unset` to remove the key",
         )
     return value
+
+
+def add_get(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `get`."""
+    get = sub.add_parser("get", parents=[common], help="print one raw value (for pipes)")
+    get.add_argument("key", metavar="KEY")
+    get.add_argument("--env", required=True, metavar="NAME")
+    get.add_argument("--reveal", action="store_true", help="allow printing to a terminal")
+
+
+def add_set(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `set`."""
+    put = sub.add_parser("set", parents=[common], help="set one key (value from stdin)")
+    put.add_argument("key", metavar="KEY")
+    put.add_argument("--env", required=True, metavar="NAME")
+    put.add_argument(
+        "--generate",
+        nargs="?",
+        const="",
+        metavar="KIND",
+        help="generate the value (default: the key's kind)",
+    )
+    put.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to change")
+    put.add_argument("--yes", action="store_true", help="confirm writing a protected env")
+
+
+def add_unset(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `unset`."""
+    unset = sub.add_parser("unset", parents=[common], help="remove one key")
+    unset.add_argument("key", metavar="KEY")
+    unset.add_argument("--env", required=True, metavar="NAME")
+    unset.add_argument("--occurrence", type=int, metavar="N", help="which duplicate to remove")
+    unset.add_argument("--yes", action="store_true", help="confirm writing a protected env")

@@ -13,12 +13,16 @@ from relay_tui.errors import RefusedError
 from relay_tui.output import note, out
 
 
-def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Register `trust` and `untrust`."""
+def add_trust(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `trust`."""
     parser = sub.add_parser(
         "trust", parents=[common], help="allow what relay.toml asks for (addresses, outside paths)"
     )
     parser.add_argument("--yes", action="store_true", help="trust without asking (scripts)")
+
+
+def add_untrust(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `untrust`."""
     sub.add_parser("untrust", parents=[common], help="forget the trust in this relay.toml")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from relay_tui.core.trust import Request
@@ -28,6 +28,13 @@ def scrub_environment(environ: dict[str, str] | os._Environ[str] = os.environ) -
     for name in removed:
         del environ[name]
     return removed
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register `ui`."""
+    ui = sub.add_parser("ui", parents=[common], help="open the workbench (default on a terminal)")
+    ui.add_argument("--env", dest="ui_env", metavar="NAME", default=argparse.SUPPRESS)
+    ui.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS)
 
 
 def ask_trust(root: Path, asks: list[Request]) -> bool:
