@@ -27,7 +27,7 @@ def add_untrust(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(root: Path) -> dict[str, Any]:
-    from relay_tui.core.project import read_config
+    from relay_tui.core.relay_toml import read_config
 
     return read_config(root / trust.CONFIG_NAME)  # a broken file is refused, never trusted
 

@@ -8,20 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relay_tui.core.masking import safe_text
+from relay_tui.core.relay_toml import CONFIG_NAME as CONFIG_NAME  # re-exported
+from relay_tui.core.relay_toml import read_config
 from relay_tui.errors import ConfigurationError, UsageError
 
 if TYPE_CHECKING:  # loaded when first used: `vault get` needs relay.toml, not the .env parser
     from relay_tui.core.envfile import EnvFile
     from relay_tui.core.specs import SecretSpec
 
-CONFIG_NAME = "relay.toml"
 TEMPLATE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 _NOT_ENV_SUFFIXES = (
     ".example", ".sample", ".template", ".dist", ".defaults", ".bak", ".orig", ".old", ".swp",
     ".tmp", "~", ".keys", ".vault", ".lock",
 )  # fmt: skip
 ENV_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z", re.I)
-_TOP_LEVEL = {"project", "environments", "vault", "secrets"}
 _ENV_FIELDS = {"file", "protected", "vault_path", "vault_addr", "vault_mount"}
 
 
@@ -127,43 +127,6 @@ def _check_paths(
         check_path(root, template_path, "the template")
     for env in environments.values():
         check_path(root, env.file, f"environment {env.name}'s file")
-
-
-def read_config(path: Path) -> dict[str, Any]:
-    """relay.toml's tables, checked for shape; {} when there is no file."""
-    if not path.exists():
-        return {}
-    import tomllib
-
-    from relay_tui.core.envfile import read_limited
-
-    try:
-        config = tomllib.loads(read_limited(path, CONFIG_NAME).decode("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(
-            f"{CONFIG_NAME}: not valid TOML ({exc})", hint="fix the line it names"
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigurationError(f"{CONFIG_NAME}: not UTF-8") from None
-    except RecursionError:
-        raise ConfigurationError(f"{CONFIG_NAME}: nested too deeply") from None
-    unknown = set(config) - _TOP_LEVEL
-    if unknown:
-        raise ConfigurationError(
-            f"{CONFIG_NAME}: unknown table(s) {', '.join(sorted(unknown))}",
-            hint="known tables: " + ", ".join(sorted(_TOP_LEVEL)),
-        )
-    for table in _TOP_LEVEL & set(config):
-        if not isinstance(config[table], dict):
-            raise ConfigurationError(f"{CONFIG_NAME}: [{table}] must be a table")
-    for table, field in (("vault", "addr"), ("vault", "mount"), ("project", "name"),
-                         ("project", "template")):  # fmt: skip
-        value = config.get(table, {}).get(field)
-        if value is not None and (not isinstance(value, str) or "\0" in value):
-            raise ConfigurationError(
-                f"{CONFIG_NAME}: [{table}] {field} must be a string", hint=f'{field} = "..."'
-            )
-    return config
 
 
 def _configured_environments(root: Path, tables: dict[str, Any]) -> dict[str, Environment]:

@@ -92,7 +92,7 @@ def _from_vault(
         )
         return
     from relay_tui.core.vault import VaultStore
-    from relay_tui.core.vault_sync import vault_path_of
+    from relay_tui.core.vault_config import vault_path_of
 
     store: VaultStore | None = None
     try:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from relay_tui.core.masking import safe_text
+from relay_tui.core.relay_toml import CONFIG_NAME as CONFIG_NAME  # re-exported
 from relay_tui.errors import RefusedError
 from relay_tui.paths import state_dir
 
-CONFIG_NAME = "relay.toml"
 TRUST_FILE = "trusted.json"
 MAX_CONFIG_BYTES = 1 << 20
 # Files a shell or another program reads (or runs) at start-up: never written, trusted or not.
@@ -209,7 +209,7 @@ def untrust(root: Path) -> bool:
 def pending(root: Path) -> list[Request]:
     """What relay.toml asks for while it is not trusted ([] once trusted, or when it is broken:
     loading the project then reports the broken file)."""
-    from relay_tui.core.project import read_config
+    from relay_tui.core.relay_toml import read_config
     from relay_tui.errors import RelayError
 
     if is_trusted(root):

@@ -199,3 +199,14 @@ def settings_for(
         where = f"[environments.{env.name}]" if env and env.vault_addr else "[vault]"
         require(project.root, Request("Vault address", settings.addr, where))
     return settings
+
+
+def vault_path_of(project: Project, env: Environment, settings: VaultSettings) -> str:
+    """The full KV path (mount included) where `env` lives in Vault."""
+    if not env.vault_path:
+        raise ConfigurationError(
+            f"environment {env.name} has no vault_path",
+            hint=f'add to relay.toml: [environments.{env.name}] vault_path = "{project.name}/'
+            f'{env.name}"',
+        )
+    return f"{settings.mount}/{env.vault_path.strip('/')}"

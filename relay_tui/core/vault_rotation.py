@@ -186,7 +186,7 @@ def vault_dates(project: Project, env: Environment, ledger: Dates) -> tuple[Date
     otherwise ("ledger") or when Vault cannot be read ("ledger (vault unreachable: ...)") the
     ledger's dates alone. One request in the usual case; no retries, so validate stays quick.
     """
-    from relay_tui.core.vault_config import settings_for
+    from relay_tui.core.vault_config import settings_for, vault_path_of
 
     try:
         settings = settings_for(project, env)
@@ -195,7 +195,6 @@ def vault_dates(project: Project, env: Environment, ledger: Dates) -> tuple[Date
     if settings.addr_source == "default" or not settings.token:
         return dict(ledger), "ledger"
     from relay_tui.core.vault import Location, VaultStore, canonical_path
-    from relay_tui.core.vault_sync import vault_path_of
 
     store: VaultStore | None = None
     try:

@@ -13,9 +13,9 @@ from relay_tui.core.envstore import WritePolicy, check_allowed, save_env
 from relay_tui.core.project import Environment, Project
 from relay_tui.core.specs import spec_for
 from relay_tui.core.vault import Location, VaultStore
-from relay_tui.core.vault_config import VaultSettings, settings_for
+from relay_tui.core.vault_config import settings_for, vault_path_of
 from relay_tui.core.vault_rotation import record_after_write
-from relay_tui.errors import ConfigurationError, RelayError, UsageError
+from relay_tui.errors import RelayError, UsageError
 
 __all__ = ["Plan", "apply_pull", "apply_push", "make_plan", "settings_for", "vault_path_of"]
 
@@ -41,17 +41,6 @@ class Plan:
     @property
     def in_sync(self) -> bool:
         return not (self.only_local or self.only_vault or self.changed)
-
-
-def vault_path_of(project: Project, env: Environment, settings: VaultSettings) -> str:
-    """The full KV path (mount included) where `env` lives in Vault."""
-    if not env.vault_path:
-        raise ConfigurationError(
-            f"environment {env.name} has no vault_path",
-            hint=f'add to relay.toml: [environments.{env.name}] vault_path = "{project.name}/'
-            f'{env.name}"',
-        )
-    return f"{settings.mount}/{env.vault_path.strip('/')}"
 
 
 def make_plan(store: VaultStore, project: Project, env: Environment, envfile: EnvFile) -> Plan:
