@@ -16,6 +16,7 @@ from relay_tui.core.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.ui import crash
 from relay_tui.ui.messages import FindingsReady
+from relay_tui.ui.pane_registry import make_pane
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_pane import EnvPane
 from relay_tui.ui.safe import plain
@@ -294,29 +295,3 @@ def _env_note(name: str, protected: bool) -> str:
     if name == TEMPLATE:
         return " (read-only)"
     return " (PROTECTED)" if protected else ""
-
-
-PANES = {
-    "pane-generate": ("relay_tui.ui.panes.generate_pane", "GeneratePane"),
-    "pane-validate": ("relay_tui.ui.panes.validate_pane", "ValidatePane"),
-    "pane-vault": ("relay_tui.ui.panes.vault_pane", "VaultPane"),
-    "pane-notebook": ("relay_tui.ui.panes.notebook_pane", "NotebookPane"),
-    "pane-rotation": ("relay_tui.ui.panes.rotation_pane", "RotationPane"),
-    "pane-scan": ("relay_tui.ui.panes.scan_pane", "ScanPane"),
-}
-
-
-def pane_class(pane_id: str) -> type[Pane]:
-    """The class of a pane, imported when first needed."""
-    import importlib
-
-    if pane_id == "pane-env":
-        return EnvPane
-    module, name = PANES[pane_id]
-    found: type[Pane] = getattr(importlib.import_module(module), name)
-    return found
-
-
-def make_pane(pane_id: str) -> Pane:
-    """A new pane (each pane's constructor sets its own id)."""
-    return pane_class(pane_id)()

@@ -60,9 +60,9 @@ class KeysScreen(TableScreen):
 
 def pane_commands(app: RelayApp) -> Iterable[SystemCommand]:
     """Each pane's actions as palette commands (they switch to the pane, then run)."""
-    from relay_tui.ui.app import PANES, pane_class
+    from relay_tui.ui.pane_registry import PANES, pane_class
 
-    for pane_id in ("pane-env", *PANES):
+    for pane_id in PANES:
         pane = pane_class(pane_id)
         for binding in _bindings_of(pane):
             if not binding.description:

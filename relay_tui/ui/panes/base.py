@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.containers import Vertical
 
@@ -21,11 +21,8 @@ class Pane(Vertical):
 
     @property
     def relay(self) -> RelayApp:
-        from relay_tui.ui.app import RelayApp
-
-        app = self.app
-        assert isinstance(app, RelayApp)
-        return app
+        """The workbench app this pane is mounted in (panes run only inside it)."""
+        return cast("RelayApp", self.app)
 
     @property
     def session(self) -> Session:
