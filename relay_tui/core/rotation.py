@@ -142,22 +142,19 @@ def rotation_findings(
 
 def try_record(root: Path, env: str, keys: list[str]) -> str | None:
     """`record` for callers whose write already happened: returns why the ledger was not updated."""
-    from relay_tui.errors import RelayError
-
-    try:
-        record(root, env, keys)
-    except (OSError, RelayError) as exc:
-        reason = exc.message if isinstance(exc, RelayError) else str(exc)
-        return f"the rotation ledger was not updated: {reason}"
-    return None
+    return _attempt(record, root, env, keys)
 
 
 def try_forget(root: Path, env: str, keys: list[str]) -> str | None:
     """`forget`, for callers whose write already happened: returns why it could not be done."""
+    return _attempt(forget, root, env, keys)
+
+
+def _attempt(change: Any, root: Path, env: str, keys: list[str]) -> str | None:
     from relay_tui.errors import RelayError
 
     try:
-        forget(root, env, keys)
+        change(root, env, keys)
     except (OSError, RelayError) as exc:
         reason = exc.message if isinstance(exc, RelayError) else str(exc)
         return f"the rotation ledger was not updated: {reason}"
