@@ -127,3 +127,17 @@ def test_the_check_finds_a_direct_call(tmp_path: Path) -> None:
         "relay_tui.core.audit.try_record",
         "relay_tui.core.envstore.edit_env",
     ]
+
+
+def test_unset_drops_the_keys_rotation_date(cli: RunCli, project: Path) -> None:
+    from relay_tui.core.rotation import read_ledger
+
+    (project / ".env").write_text("PORT=8000\n")
+    (project / ".env").chmod(0o600)
+    assert cli("set", "JWT_SECRET_KEY", "--env", "development", "--generate").returncode == 0
+    assert "JWT_SECRET_KEY" in read_ledger(project)["development"]
+    result = cli("unset", "JWT_SECRET_KEY", "--env", "development")
+    assert result.returncode == 0, result.stderr
+    assert "JWT_SECRET_KEY" not in read_ledger(project).get("development", {})
+    unsets = [e for e in audit.entries() if e["action"] == "unset"]
+    assert [(e["keys"], e["outcome"]) for e in unsets] == [(["JWT_SECRET_KEY"], "ok")]
