@@ -199,8 +199,10 @@ class GeneratePane(Pane):
     def action_insert(self) -> None:
         env, session = self.session.active, self.session
         if not session.writable(env):
-            why = "read-only session" if session.read_only else "the template is read-only"
-            self.notify(f"{why}: nothing can be inserted; pick an environment with E",
+            from relay_tui.services.changes import read_only_reason
+
+            why = read_only_reason(session.actor(), env) or "the template is read-only"
+            self.notify(f"{why}; pick an environment with E to insert into",
                         severity="warning", markup=False)  # fmt: skip
             return
         if self._need_value("insert") is None:
