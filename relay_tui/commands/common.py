@@ -51,7 +51,7 @@ def refuse_terminal(what: str, reveal: bool) -> None:
 
 def read_stdin_text(what: str) -> str:
     """All of stdin as UTF-8 text (at most 16 MB); anything else is exit 2 naming `what`."""
-    from relay_tui.core.envfile import MAX_FILE_BYTES
+    from relay_tui.core.bounded_read import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:

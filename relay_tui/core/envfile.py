@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -15,22 +13,15 @@ from dotenv.parser import Binding, Original, Position, Reader, decode_escapes, p
 from dotenv.parser import _double_quote_escapes as _DOUBLE_ESCAPES
 from dotenv.parser import _single_quote_escapes as _SINGLE_ESCAPES
 
+from relay_tui.core.bounded_read import read_env_bytes
 from relay_tui.core.dotenv_codec import check_key, check_value, encode_value, verify_roundtrip
+from relay_tui.core.dotenv_lines import rewrite_value, split_binding
 from relay_tui.core.masking import safe_text
 from relay_tui.errors import InputFileError, RefusedError, UsageError
 
-MAX_FILE_BYTES = 16 * 1024 * 1024  # env files, templates, notebooks, baselines, relay.toml
 BOM = "\ufeff"
 _LEAD = re.compile(r"(?:[^\S\r\n]*(?:\r\n|\n|\r))*")
 _NEWLINES = re.compile(r"\r\n|\n|\r")
-HEAD_RE = re.compile(
-    r"(?P<indent>[^\S\r\n]*)(?P<export>export[^\S\r\n]+)?(?P<key>'[^']+'|[^=#\s]+)"
-    r"(?P<pre>[^\S\r\n]*)(?:=(?P<post>[^\S\r\n]*))?"
-)
-_SINGLE = re.compile(r"'((?:\\'|[^'])*)'")
-_DOUBLE = re.compile(r'"((?:\\"|[^"])*)"')
-_UNQUOTED_END = re.compile(r"[^\r\n]*")
-_INLINE_COMMENT = re.compile(r"\s+#")
 _KEYLIKE_LINE = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Z_][A-Z0-9_]*)[ \t]*=(?!=+[ \t]*$)")
 # The common statements (comments, KEY=value with simple quoting) in one regex; everything else
 # goes to python-dotenv's own parse_binding at that offset, so bindings are exactly dotenv's.
@@ -320,92 +311,6 @@ def _pick(key: str, positions: list[int], occurrence: int | None) -> tuple[int, 
             f"{key} has {len(positions)} occurrence(s); --occurrence must be 1 to {len(positions)}"
         )
     return occurrence, positions[occurrence - 1]
-
-
-def split_binding(body: str) -> tuple[str, str, str, str] | None:
-    """Split a binding into (head up to the value, quote style, raw value text, tail)."""
-    head = HEAD_RE.match(body)
-    if head is None:
-        return None
-    start = head.end()
-    if head.group("post") is None:
-        return body[:start], "", "", body[start:]
-    first = body[start : start + 1]
-    if first in ("'", '"'):
-        quoted = (_SINGLE if first == "'" else _DOUBLE).match(body, start)
-        if quoted is None:
-            return None
-        return body[:start], first, body[start : quoted.end()], body[quoted.end() :]
-    rest = _UNQUOTED_END.match(body, start)
-    end = rest.end() if rest else start
-    raw = body[start:end]
-    comment = _INLINE_COMMENT.search(raw)
-    value_end = start + (comment.start() if comment else len(raw.rstrip()))
-    return body[:start], "", body[start:value_end], body[value_end:]
-
-
-def rewrite_value(body: str, value: str, newline: str = "\n") -> str:
-    """Return `body` with its value replaced, keeping export, spacing, quoting and comment."""
-    parts = split_binding(body)
-    if parts is None:
-        raise RefusedError("cannot edit this line safely; fix it by hand first")
-    head, style, _old, tail = parts
-    if "=" not in head:
-        head = head.rstrip() + "="
-    if not tail:
-        tail = newline
-    return head + encode_value(value, style) + tail
-
-
-def read_env_bytes(path: Path, what: str = "env files") -> bytes:
-    """Read a regular file's bytes with clear errors for everything else (never blocks on FIFOs)."""
-    data = read_limited(path, what)
-    if b"\x00" in data:
-        raise InputFileError(
-            f"{safe_text(str(path))}: looks binary (it contains NUL bytes); {what} are UTF-8 text"
-        )
-    return data
-
-
-def read_limited(path: Path, what: str) -> bytes:
-    """A regular file's bytes, at most MAX_FILE_BYTES; FIFOs, devices and folders are refused."""
-    shown = safe_text(str(path))
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise InputFileError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{shown}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputFileError(
-            f"{shown}: permission denied", hint="check the file's owner and mode"
-        ) from None
-    except OSError as exc:
-        raise InputFileError(f"{shown}: cannot open ({exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputFileError(f"{shown}: is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputFileError(f"{shown}: not a regular file (a FIFO, socket or device)")
-        if info.st_size > MAX_FILE_BYTES:
-            raise InputFileError(
-                f"{shown}: too large ({info.st_size} bytes is over the {MAX_FILE_BYTES} byte"
-                f" limit for {what})"
-            )
-        chunks = []
-        size = 0
-        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_FILE_BYTES:  # it grew while being read
-            raise InputFileError(f"{shown}: too large (over the {MAX_FILE_BYTES} byte limit)")
-        data = b"".join(chunks)
-    except OSError as exc:
-        raise InputFileError(f"{shown}: cannot read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-    return data
 
 
 def parse_bindings(text: str) -> Iterator[Binding]:

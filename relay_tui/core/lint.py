@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from relay_tui.core.dotenv_codec import KEY_RE
-from relay_tui.core.envfile import HEAD_RE, EnvFile
+from relay_tui.core.dotenv_lines import HEAD_RE
+from relay_tui.core.envfile import EnvFile
 from relay_tui.core.findings import Finding
 from relay_tui.core.masking import mark_non_ascii, safe_text
 

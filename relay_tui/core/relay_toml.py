@@ -17,7 +17,7 @@ def read_config(path: Path) -> dict[str, Any]:
         return {}
     import tomllib
 
-    from relay_tui.core.envfile import read_limited
+    from relay_tui.core.bounded_read import read_limited
 
     try:
         config = tomllib.loads(read_limited(path, CONFIG_NAME).decode("utf-8"))

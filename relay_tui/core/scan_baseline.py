@@ -33,7 +33,7 @@ def load_baseline(path: Path) -> set[str]:
 def read_entries(path: Path) -> list[dict[str, str]]:
     """The entries ({fingerprint, rule, path}) of a baseline file; a missing file has none."""
     shown = safe_text(str(path))
-    from relay_tui.core.envfile import read_limited
+    from relay_tui.core.bounded_read import read_limited
 
     if not os.path.lexists(path):
         return []

@@ -168,7 +168,7 @@ def _output(table: Any, kind: str, number: int, where: str) -> CellResult:
 
 def load(path: Path) -> Notebook:
     """Read a notebook file."""
-    from relay_tui.core.envfile import read_env_bytes
+    from relay_tui.core.bounded_read import read_env_bytes
 
     try:
         text = read_env_bytes(path, "notebooks").decode("utf-8")

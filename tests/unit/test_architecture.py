@@ -200,3 +200,12 @@ def describe(component: list[str], graph: Graph) -> str:
         if b in component
     ]
     return " <-> ".join(component) + "\n" + "\n".join(edges)
+
+
+def test_every_module_is_under_400_lines() -> None:
+    long = {
+        str(path.relative_to(REPO)): count
+        for path in sorted((REPO / "relay_tui").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) >= 400
+    }
+    assert long == {}, "split the module: one clear job each"

@@ -71,7 +71,7 @@ def oversized(path: Path) -> None:
 
 
 def safewrite_limit() -> int:
-    from relay_tui.core.envfile import MAX_FILE_BYTES
+    from relay_tui.core.bounded_read import MAX_FILE_BYTES
 
     return MAX_FILE_BYTES
 
