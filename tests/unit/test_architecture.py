@@ -209,3 +209,11 @@ def test_every_module_is_under_400_lines() -> None:
         if (count := len(path.read_text(encoding="utf-8").splitlines())) >= 400
     }
     assert long == {}, "split the module: one clear job each"
+
+
+def test_no_dead_code_at_80_percent_confidence() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vulture", str(REPO / "relay_tui"), "--min-confidence", "80"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
