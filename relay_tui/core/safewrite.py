@@ -58,7 +58,7 @@ def locked(
         raise BackendError(f"{safe_text(str(folder))}: cannot open ({exc.strerror})") from None
     try:
         _acquire(dir_fd, folder, timeout)
-        if not follow_links and os.path.islink(real):
+        if os.path.islink(real):
             raise _link_refused(path)
         sweep_stale(dir_fd)
         yield Target(path, real, dir_fd)

@@ -21,10 +21,6 @@ class Actor:
     read_only: bool = False  # the whole session is read-only
     yes: bool = False  # confirmed a write to a protected environment
 
-    def confirmed(self) -> Actor:
-        """The same actor, having confirmed a protected environment."""
-        return Actor(self.source, self.read_only, True)
-
 
 @dataclass(slots=True)
 class Outcome:
@@ -72,10 +68,7 @@ def audited(
         result = "failed"
         raise
     finally:
-        where = f"{actor.source}: {detail}" if detail and detail != actor.source else actor.source
-        problem = audit.try_record(action, env, keys, result, where)
-        if problem:
-            outcome.warnings.append(problem)
+        outcome.warnings += audit_only(actor, action, env, keys, result, detail)
 
 
 def audit_only(

@@ -66,15 +66,19 @@ def unset_value(
 ) -> Outcome:
     """Remove one binding; audited; its date leaves the ledger once no binding is left."""
     outcome = Outcome()
+    left: list[bool] = []
+
+    def change(envfile: EnvFile) -> EditReport:
+        report = envfile.unset(key, occurrence)
+        left.append(key in envfile.index)  # another binding of the key keeps its date
+        return report
+
     with audited(actor, "unset", env.name, [key], outcome):
         require_allowed(actor, env)
-        report = edit_env(
-            env, lambda envfile: envfile.unset(key, occurrence), policy(actor, create=False)
-        )
+        report = edit_env(env, change, policy(actor, create=False))
     outcome.changed = [key]
     outcome.summary = f"{env.name}: {report.describe()}"
-    still_there = key in EnvFile.load(env.file).index if env.file.exists() else False
-    record_dates(project.root, env.name, [], [] if still_there else [key], outcome)
+    record_dates(project.root, env.name, [], [] if left[0] else [key], outcome)
     return outcome
 
 

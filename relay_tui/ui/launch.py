@@ -60,7 +60,8 @@ def run_workbench(args: argparse.Namespace) -> int:
     from relay_tui.ui.session import Session
 
     root = Path(args.project)
-    asks = pending(root.resolve())
+    # Trusting writes a record: a read-only session never asks (it stays "not trusted").
+    asks = [] if args.read_only else pending(root.resolve())
     session: Session | None = None
     try:  # a broken relay.toml or an unknown --env is reported before the screen opens
         session = Session.open(root, read_only=args.read_only, env=args.ui_env)
@@ -75,9 +76,9 @@ def run_workbench(args: argparse.Namespace) -> int:
             hint="use the subcommands in scripts and CI: relay-tui status, validate, ...",
         )
     removed = scrub_environment()
-    if asks and ask_trust(root, asks):
-        session = None  # trusted now: load again, with what relay.toml asks for
-    if session is None:
+    if asks:
+        ask_trust(root, asks)  # trust is checked where it is used: a loaded session stays valid
+    if session is None:  # refused before: outside paths, now trusted or refused again
         session = Session.open(root, read_only=args.read_only, env=args.ui_env)
     from relay_tui.ui.app import RelayApp
 

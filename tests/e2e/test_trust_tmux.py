@@ -117,3 +117,14 @@ def test_server_error_text_in_notifications_is_redacted(
     shown = term.raw().decode("utf-8", "replace") + term.history()
     assert token() not in shown
     assert "hunter22" not in shown and "s." + "A" * 24 not in shown
+
+
+def test_a_read_only_workbench_does_not_ask_and_stays_untrusted(
+    start: Start, project: Path, recorder: tuple[str, list[tuple[str, str]]]
+) -> None:
+    addr, seen = recorder
+    (project / "relay.toml").write_text(f'[vault]\naddr = "{addr}"\n')
+    term = with_token(start, [*relay(project), "--read-only"])
+    term.wait_for("KEY", "not trusted (run relay-tui trust)")
+    assert "is not trusted. It asks for" not in term.history(), "trusting would write a record"
+    assert seen == [] and not trust.is_trusted(project)
