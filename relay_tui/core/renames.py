@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
+import functools
 import os
 from typing import Any
 
@@ -12,7 +12,11 @@ RENAME_EXCHANGE = 2
 _UNSUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
-def _load() -> Any:
+@functools.cache
+def _renameat2() -> Any:
+    """libc's renameat2, loaded on the first rename that needs it (ctypes costs start-up)."""
+    import ctypes
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):  # not glibc 2.28+, or not Linux
@@ -23,14 +27,14 @@ def _load() -> Any:
     return function
 
 
-_RENAMEAT2 = _load()
-
-
 def _call(src_dir: int, src: str, dst_dir: int, dst: str, flags: int) -> bool:
     """True when done; False when this system or file system lacks the call; OSError else."""
-    if _RENAMEAT2 is None:
+    import ctypes
+
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    if _RENAMEAT2(src_dir, os.fsencode(src), dst_dir, os.fsencode(dst), flags) == 0:
+    if renameat2(src_dir, os.fsencode(src), dst_dir, os.fsencode(dst), flags) == 0:
         return True
     code = ctypes.get_errno()
     if code in _UNSUPPORTED:
