@@ -17,10 +17,10 @@ import dotenv
 from make_env import mid_key, write_project
 from timing import Row, make_row, paired, print_table, save
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, edit_env
-from relay_tui.core.project import Environment, load_project
-from relay_tui.core.validate import validate
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.envstore import WritePolicy, edit_env
+from relay_tui.project.project import Environment, load_project
+from relay_tui.rules.validate import validate
 
 QUICK = "--quick" in sys.argv
 NEW_VALUE = "svc-moved.internal.example.com"

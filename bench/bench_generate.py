@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from timing import make_row, paired, print_table, save
 
-from relay_tui.core.generate import generate, generate_many
+from relay_tui.domain.generate import generate, generate_many
 
 QUICK = "--quick" in sys.argv
 N = 10_000

@@ -27,10 +27,10 @@ import hvac
 from bench_cli import Rounds, row
 from timing import RESULTS, Row, ensure_bytecode, make_row, paired, print_table, save
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.vault import VaultStore
-from relay_tui.core.vault_config import resolve
-from relay_tui.core.vault_tokens import ledger_path
+from relay_tui.project.envfile import EnvFile
+from relay_tui.stores.vault.config import resolve
+from relay_tui.stores.vault.store import VaultStore
+from relay_tui.stores.vault.tokens import ledger_path
 from tests.vault.baoserver import BaoServer, find_bao
 
 QUICK = "--quick" in sys.argv

@@ -23,12 +23,12 @@ import dotenv
 from dotenv.parser import parse_stream
 from make_env import mid_key, write_project
 
-from relay_tui.core import safewrite
-from relay_tui.core import validate as v
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, edit_env
-from relay_tui.core.project import Environment, load_project
-from relay_tui.core.specs import build_specs
+from relay_tui.infra import safewrite
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.envstore import WritePolicy, edit_env
+from relay_tui.project.project import Environment, load_project
+from relay_tui.project.specs import build_specs
+from relay_tui.rules import validate as v
 
 
 def clock(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -69,9 +69,9 @@ def validate_stages(root: Path, env_path: Path) -> dict[str, Callable[[], object
     assert tpl is not None and project.template_path is not None
     tpl_path, specs = project.template_path, project.specs  # specs warm for the rule stages
     dev, report_ = project.environments["development"], v.Report()
-    lint = internal("relay_tui.core.lint", "lint")
-    check_keys = internal("relay_tui.core.validate", "_check_keys")
-    check_reuse = internal("relay_tui.core.validate", "_check_reuse")
+    lint = internal("relay_tui.rules.lint", "lint")
+    check_keys = internal("relay_tui.rules.validate", "_check_keys")
+    check_reuse = internal("relay_tui.rules.validate", "_check_reuse")
     return {
         "TOTAL": lambda: v.validate(load_project(root), git=False),
         "dotenv_values(interpolate=False) (the peer)": lambda: dotenv.dotenv_values(

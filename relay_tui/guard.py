@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
-from relay_tui.core.defaults import is_default_secret
+from relay_tui.domain.defaults import is_default_secret
 from relay_tui.errors import ConfigurationError, SecurityError
 
 __all__ = ["ConfigurationError", "SecurityError", "require_secrets"]

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from relay_tui.commands.common import actor_from
-from relay_tui.core import audit
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
+from relay_tui.infra import audit
 from relay_tui.output import note, out, table
 
 

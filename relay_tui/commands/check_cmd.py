@@ -6,12 +6,12 @@ import argparse
 from typing import Any
 
 from relay_tui.commands.common import project_from
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Project
-from relay_tui.core.validate import Finding, Report, validate
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import InputFileError, UsageError
 from relay_tui.output import out, paint, table
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Project
+from relay_tui.rules.validate import Finding, Report, validate
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -58,7 +58,7 @@ def _finding_line(finding: Finding) -> str:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Keys missing on either side and values shared between two environments (by fingerprint)."""
-    from relay_tui.core.compare import compare_values
+    from relay_tui.domain.compare import compare_values
     from relay_tui.paths import fingerprint_key
 
     project = project_from(args)
@@ -96,7 +96,7 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         out("no environment files yet: relay-tui generate --generate-env --env development")
     out(f"{report.errors} error(s), {report.warnings} warning(s); details: relay-tui validate")
-    from relay_tui.core import trust
+    from relay_tui.infra import trust
 
     if not trust.is_trusted(project.root):
         asks = trust.requests(project.root, project.config)

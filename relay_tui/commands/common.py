@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relay_tui.core.project import Project, load_project
 from relay_tui.errors import InputFileError, RefusedError
+from relay_tui.project.project import Project, load_project
 
 if TYPE_CHECKING:
     from relay_tui.services.changes import Actor, Outcome
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def project_from(args: argparse.Namespace) -> Project:
     """The project named by --project (default: the current folder)."""
-    from relay_tui.core.safewrite import sweep_folder
+    from relay_tui.infra.safewrite import sweep_folder
 
     project = load_project(Path(args.project))
     sweep_folder(project.root)  # temp files left by a killed writer go at the next start
@@ -51,7 +51,7 @@ def refuse_terminal(what: str, reveal: bool) -> None:
 
 def read_stdin_text(what: str) -> str:
     """All of stdin as UTF-8 text (at most 16 MB); anything else is exit 2 naming `what`."""
-    from relay_tui.core.bounded_read import MAX_FILE_BYTES
+    from relay_tui.infra.bounded_read import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:

@@ -8,13 +8,13 @@ import sys
 from typing import Any
 
 from relay_tui.commands.common import actor_from, project_from, refuse_terminal, tell
-from relay_tui.core.dotenv_codec import KEY_RE
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.export import exportable, render
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment, Project
+from relay_tui.domain.dotenv_codec import KEY_RE
+from relay_tui.domain.export import exportable, render
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Environment, Project
 from relay_tui.services.reveals import record_reveal
 
 
@@ -61,9 +61,9 @@ def run_run(args: argparse.Namespace) -> int:
 
 
 def _external_secret(project: Project, env: Environment) -> int:
-    from relay_tui.core.export import external_secret
-    from relay_tui.core.specs import spec_for
-    from relay_tui.core.vault_sync import settings_for, vault_path_of
+    from relay_tui.domain.export import external_secret
+    from relay_tui.project.specs import spec_for
+    from relay_tui.stores.vault.sync import settings_for, vault_path_of
 
     settings = settings_for(project, env)
     full = vault_path_of(project, env, settings)

@@ -19,7 +19,7 @@ def run_generate(args: argparse.Namespace) -> int:
     for flag in ("env", "template", "output"):
         if getattr(args, flag):
             raise UsageError(f"--{flag} only goes with --generate-env")
-    from relay_tui.core.generate import generate_many
+    from relay_tui.domain.generate import generate_many
 
     options = {
         "nbytes": args.nbytes,
@@ -36,8 +36,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def _generate_env(args: argparse.Namespace) -> int:
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.template import fill_template
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.project.template import fill_template
 
     if args.env and args.output:
         raise UsageError("give --env or --output, not both")

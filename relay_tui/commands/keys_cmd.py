@@ -13,7 +13,7 @@ from relay_tui.commands.common import (
     refuse_terminal,
     tell,
 )
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
 
 
@@ -47,8 +47,8 @@ def run_set(args: argparse.Namespace) -> int:
     project = project_from(args)
     env = project.environment(args.env)
     if args.generate is not None:
-        from relay_tui.core.generate import generate
-        from relay_tui.core.specs import spec_for
+        from relay_tui.domain.generate import generate
+        from relay_tui.project.specs import spec_for
 
         kind = args.generate or spec_for(project.specs, args.key).kind
         if kind in ("provider", "url", "plain"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.commands.common import actor_from, project_from
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RefusedError, UsageError
 from relay_tui.output import note, out
 

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.commands.common import actor_from, project_from, read_stdin_text, tell
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError, UsageError
 from relay_tui.output import note
 
@@ -28,7 +28,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_rotate(args: argparse.Namespace) -> int:
     """Generate (or read from stdin, for a provider key) and write; say exactly what changed."""
-    from relay_tui.core.specs import spec_for
+    from relay_tui.project.specs import spec_for
     from relay_tui.services.env_values import rotate_keys
 
     project = project_from(args)

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.commands.common import actor_from, project_from, tell
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note, out
 
 if TYPE_CHECKING:
-    from relay_tui.core.project import Project
-    from relay_tui.core.scan import Finding, ScanOptions, ScanReport
-    from relay_tui.core.scan_report import Remedy
+    from relay_tui.project.project import Project
+    from relay_tui.scan.report import Remedy
+    from relay_tui.scan.scanner import Finding, ScanOptions, ScanReport
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -82,9 +82,9 @@ def run_scan(args: argparse.Namespace) -> int:
     report = _scan_audited(root, options, project, known, args)
     if args.update_baseline:
         return _update_baseline(baseline, report, args)
-    from relay_tui.core.scan import remediation
-    from relay_tui.core.scan_baseline import split_baselined
-    from relay_tui.core.scan_report import summary_lines
+    from relay_tui.scan.baseline import split_baselined
+    from relay_tui.scan.report import summary_lines
+    from relay_tui.scan.scanner import remediation
 
     shown, hidden = split_baselined(report.findings, known)
     listed = report.findings if args.show_all else shown
@@ -128,7 +128,7 @@ def _root(path: str | None, project: Project) -> Path:
 
 
 def _options(args: argparse.Namespace) -> ScanOptions:
-    from relay_tui.core.scan import ScanOptions
+    from relay_tui.scan.scanner import ScanOptions
 
     return ScanOptions(
         history=args.history or args.since is not None,
@@ -142,7 +142,7 @@ def _options(args: argparse.Namespace) -> ScanOptions:
 
 
 def _baseline_path(given: str | None, project_root: Path) -> Path:
-    from relay_tui.core.scan_baseline import default_path
+    from relay_tui.scan.baseline import default_path
 
     return Path(given).expanduser() if given else default_path(project_root)
 
@@ -156,7 +156,7 @@ def _shown_path(path: Path) -> str:
 
 def _load_baseline(path: Path, args: argparse.Namespace) -> set[str]:
     """The accepted fingerprints; read before scanning, so a broken file fails fast."""
-    from relay_tui.core.scan_baseline import load_baseline
+    from relay_tui.scan.baseline import load_baseline
 
     if args.update_baseline:
         return set()  # it is about to be replaced: a broken one must not stop that
@@ -182,7 +182,7 @@ def _scan_audited(
 
 
 def _update_baseline(path: Path, report: ScanReport, args: argparse.Namespace) -> int:
-    from relay_tui.core.scan_report import summary_lines
+    from relay_tui.scan.report import summary_lines
     from relay_tui.services.scan_changes import write_baseline
 
     outcome = write_baseline(path, report.findings, actor_from(args, "relay-tui scan"))
@@ -199,7 +199,7 @@ def _render(
     baselined: set[str],
     report: ScanReport,
 ) -> str:
-    from relay_tui.core import scan_report
+    from relay_tui.scan import report as scan_report
 
     if args.json:
         return scan_report.json_report(findings, remedy, baselined, report)

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from relay_tui.core import trust
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RefusedError
+from relay_tui.infra import trust
 from relay_tui.output import note, out
 
 
@@ -27,7 +27,7 @@ def add_untrust(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(root: Path) -> dict[str, Any]:
-    from relay_tui.core.relay_toml import read_config
+    from relay_tui.infra.relay_toml import read_config
 
     return read_config(root / trust.CONFIG_NAME)  # a broken file is refused, never trusted
 

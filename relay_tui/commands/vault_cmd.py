@@ -15,14 +15,14 @@ from relay_tui.commands.common import (
     refuse_terminal,
     tell,
 )
-from relay_tui.core.masking import mask, safe_text
-from relay_tui.core.vault import VaultStore
+from relay_tui.domain.masking import mask, safe_text
 from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
+from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
-    from relay_tui.core.vault_sync import Plan
     from relay_tui.services.changes import Outcome
+    from relay_tui.stores.vault.sync import Plan
 
 
 def run_vault(args: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ def run_vault(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> VaultStore:
-    from relay_tui.core.vault_config import settings_for
+    from relay_tui.stores.vault.config import settings_for
 
     settings = settings_for(project_from(args), None, getattr(args, "vault_addr", None))
     if not settings.tls.verify:
@@ -41,7 +41,7 @@ def _store(args: argparse.Namespace) -> VaultStore:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from relay_tui.core.vault_status import read_status
+    from relay_tui.stores.vault.status import read_status
 
     store = _store(args)
     rows = read_status(store)
@@ -153,8 +153,8 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace, direction: str) -> int:
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.vault_sync import make_plan, settings_for
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.stores.vault.sync import make_plan, settings_for
 
     project = project_from(args)
     env = project.environment(args.env)

@@ -6,14 +6,14 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment, Project
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.document import Cell
+from relay_tui.project.project import Environment, Project
 
 if TYPE_CHECKING:
-    from relay_tui.core.specs import SecretSpec
     from relay_tui.notebooks.runner import RunOptions
+    from relay_tui.project.specs import SecretSpec
     from relay_tui.services.changes import Actor
 
 Runner = Callable[[int, Cell, Project, "RunOptions"], list[str]]
@@ -60,8 +60,8 @@ def cell_env(cell: Cell, project: Project, options: RunOptions) -> Environment:
 
 def secret_keys(project: Project, env: Environment) -> list[str]:
     """The env's keys that have a value and are secrets (what a person may choose to rotate)."""
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.specs import spec_for
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.project.specs import spec_for
 
     if not env.file.exists():
         return []
@@ -91,7 +91,7 @@ def _markdown(number: int, cell: Cell, project: Project, options: RunOptions) ->
 
 
 def _generate_env(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.template import fill_template
+    from relay_tui.project.template import fill_template
     from relay_tui.services.env_values import write_generated
 
     env = cell_env(cell, project, options)
@@ -128,7 +128,7 @@ def _set(number: int, cell: Cell, project: Project, options: RunOptions) -> list
 
 
 def _validate(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.validate import validate
+    from relay_tui.rules.validate import validate
 
     env = cell_env(cell, project, options)
     report = validate(project, [env.name])
@@ -140,9 +140,9 @@ def _validate(number: int, cell: Cell, project: Project, options: RunOptions) ->
 
 
 def _diff(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.compare import compare_values
-    from relay_tui.core.envfile import EnvFile
+    from relay_tui.domain.compare import compare_values
     from relay_tui.paths import fingerprint_key
+    from relay_tui.project.envfile import EnvFile
 
     a = cell_env(cell, project, options)
     b = project.environment(str(cell.params.get("other", "")))
@@ -158,10 +158,10 @@ def _diff(number: int, cell: Cell, project: Project, options: RunOptions) -> lis
 
 def _vault(direction: str) -> Runner:
     def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-        from relay_tui.core.envfile import EnvFile
-        from relay_tui.core.vault import VaultStore
-        from relay_tui.core.vault_sync import make_plan, settings_for
+        from relay_tui.project.envfile import EnvFile
         from relay_tui.services.vault_changes import pull_plan, push_plan
+        from relay_tui.stores.vault.store import VaultStore
+        from relay_tui.stores.vault.sync import make_plan, settings_for
 
         env = cell_env(cell, project, options)
         store = VaultStore(settings_for(project, env))
@@ -183,7 +183,7 @@ def _vault(direction: str) -> Runner:
 def _rotate(
     number: int, cell: Cell, project: Project, options: RunOptions, action: str = "rotate"
 ) -> list[str]:
-    from relay_tui.core.specs import spec_for
+    from relay_tui.project.specs import spec_for
     from relay_tui.services.env_values import rotate_keys
 
     env = cell_env(cell, project, options)
@@ -227,8 +227,8 @@ def _rotate(
 
 def _due_keys(project: Project, env: Environment) -> list[str]:
     """Keys of `env` whose rotation is overdue or due within 14 days (by the ledger)."""
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.rotation import dates_for, rotation_findings
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.rules.rotation import dates_for, rotation_findings
 
     if not env.file.exists():
         return []
@@ -238,9 +238,9 @@ def _due_keys(project: Project, env: Environment) -> list[str]:
 
 
 def _scan(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.scan import ScanOptions
-    from relay_tui.core.scan_baseline import default_path, load_baseline, split_baselined
-    from relay_tui.core.scan_report import cell_line
+    from relay_tui.scan.baseline import default_path, load_baseline, split_baselined
+    from relay_tui.scan.report import cell_line
+    from relay_tui.scan.scanner import ScanOptions
     from relay_tui.services.scan_changes import scan_recorded
 
     history, where = cell.params.get("history", False), str(cell.params.get("path") or ".")
@@ -310,8 +310,8 @@ def _fill_missing(number: int, cell: Cell, project: Project, options: RunOptions
 
 
 def _gitignore(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.project import load_project
     from relay_tui.notebooks import setup_steps
+    from relay_tui.project.project import load_project
     from relay_tui.services.changes import require_writable
 
     require_writable(_actor(options), ".gitignore")
@@ -328,8 +328,8 @@ def _vault_check(number: int, cell: Cell, project: Project, options: RunOptions)
 
 
 def _write_config(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
-    from relay_tui.core.project import CONFIG_NAME, load_project
     from relay_tui.notebooks import setup_steps
+    from relay_tui.project.project import CONFIG_NAME, load_project
 
     if (project.root / CONFIG_NAME).exists():
         return [f"{CONFIG_NAME} exists: left as it is"]

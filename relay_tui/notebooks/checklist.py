@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError
 
 if TYPE_CHECKING:

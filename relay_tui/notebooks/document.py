@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, SecurityError, UsageError
 
 # Each cell type and the parameters it accepts (none of them may hold a value).
@@ -168,7 +168,7 @@ def _output(table: Any, kind: str, number: int, where: str) -> CellResult:
 
 def load(path: Path) -> Notebook:
     """Read a notebook file."""
-    from relay_tui.core.bounded_read import read_env_bytes
+    from relay_tui.infra.bounded_read import read_env_bytes
 
     try:
         text = read_env_bytes(path, "notebooks").decode("utf-8")

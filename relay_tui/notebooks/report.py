@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.notebooks.checklist import checklist_items, is_late, utc_text, within_text
 from relay_tui.notebooks.document import Cell, CellResult, Notebook
 

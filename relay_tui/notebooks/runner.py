@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import NamedTuple
 
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Project
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.cells import (
     RUNNERS,
@@ -16,6 +15,7 @@ from relay_tui.notebooks.cells import (
     cell_keys,
 )
 from relay_tui.notebooks.document import Cell, CellResult, Notebook
+from relay_tui.project.project import Project
 
 __all__ = [
     "RUNNERS",
@@ -92,7 +92,7 @@ def run_notebook(notebook: Notebook, project: Project, options: RunOptions) -> l
 
 def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
     """(key, help) a person must give before the cell can run, minus those in options.inputs."""
-    from relay_tui.core.specs import spec_for
+    from relay_tui.project.specs import spec_for
 
     needed: list[tuple[str, str]] = []
     if cell.type == "set":
@@ -118,8 +118,8 @@ def needs_keys(cell: Cell) -> bool:
 
 def key_choices(cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """The keys one may choose for an "ask" cell: the env's secrets that have a value."""
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.specs import spec_for
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.project.specs import spec_for
 
     env = cell_env(cell, project, options)
     if not env.file.exists():

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relay_tui.core import audit, rotation
-from relay_tui.core.envstore import WritePolicy, check_allowed
-from relay_tui.core.project import Environment
 from relay_tui.errors import ReadOnlyError, RefusedError
+from relay_tui.infra import audit, ledger
+from relay_tui.project.envstore import WritePolicy, check_allowed
+from relay_tui.project.project import Environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +85,6 @@ def record_dates(
     root: Path, env: str, rotated: list[str], gone: list[str], outcome: Outcome
 ) -> None:
     """The rotation ledger after a write: today for keys with new values, none for removed ones."""
-    for problem in (rotation.try_record(root, env, rotated), rotation.try_forget(root, env, gone)):
+    for problem in (ledger.try_record(root, env, rotated), ledger.try_forget(root, env, gone)):
         if problem:
             outcome.warnings.append(problem)

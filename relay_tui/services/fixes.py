@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from relay_tui.core import fixes
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.findings import Finding
-from relay_tui.core.project import Project
-from relay_tui.core.specs import spec_for
+from relay_tui.domain.findings import Finding
+from relay_tui.infra import file_fixes as fixes
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Project
+from relay_tui.project.specs import spec_for
 from relay_tui.services.changes import Actor, Outcome, audited, require_writable
 from relay_tui.services.env_values import save_edits
 
@@ -54,7 +54,7 @@ def apply_fix(
 ) -> Outcome:
     """Apply the fix of `finding`. A generated value is saved with the `pending` edits of the
     model `envfile` (the workbench's unsaved changes), audited as generate and dated."""
-    from relay_tui.core.generate import generate
+    from relay_tui.domain.generate import generate
 
     kind = fix_kind(project, finding)
     env = project.environment(finding.env)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relay_tui.core import safewrite
-from relay_tui.core.envstore import write_new_file, write_requested
-from relay_tui.core.masking import safe_text
-from relay_tui.core.trust import inside
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RefusedError, UsageError
+from relay_tui.infra import safewrite
+from relay_tui.infra.trust import inside
+from relay_tui.project.envstore import write_new_file, write_requested
 from relay_tui.services.changes import Actor, Outcome, audit_only, require_writable
 
 

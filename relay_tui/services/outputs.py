@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relay_tui.core.envstore import check_destination, write_requested
+from relay_tui.project.envstore import check_destination, write_requested
 from relay_tui.services.changes import Actor, Outcome, require_writable
 
 

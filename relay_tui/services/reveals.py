@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Environment
 from relay_tui.services.changes import Actor, Outcome, audit_only
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment, Project
-from relay_tui.core.vault import VaultStore
-from relay_tui.core.vault_sync import Plan, apply_pull, apply_push, push_values
+from relay_tui.domain.masking import safe_text
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Environment, Project
 from relay_tui.services.changes import (
     Actor,
     Outcome,
@@ -17,6 +15,8 @@ from relay_tui.services.changes import (
     require_allowed,
     require_writable,
 )
+from relay_tui.stores.vault.store import VaultStore
+from relay_tui.stores.vault.sync import Plan, apply_pull, apply_push, push_values
 
 
 def _planned_keys(plan: Plan) -> list[str]:
@@ -56,7 +56,7 @@ def put_fields(
 ) -> tuple[int | None, Outcome]:
     """Merge `data` into the fields at `path` with check-and-set against the version read
     just before (a change in between is refused, not lost); audited as put; dated."""
-    from relay_tui.core.vault_rotation import record_after_write
+    from relay_tui.stores.vault.rotation_dates import record_after_write
 
     outcome = Outcome(changed=sorted(data))
     with audited(actor, "put", None, outcome.changed, outcome, safe_text(path)):

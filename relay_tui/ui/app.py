@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.ui import crash
 from relay_tui.ui.messages import FindingsReady
@@ -204,12 +204,12 @@ class RelayApp(App[int]):
     @work(thread=True, exclusive=True, group="vault-label")
     def resolve_vault_label(self) -> None:
         """Say in the header where Vault would be reached (no server is contacted here)."""
-        from relay_tui.core.vault_config import settings_for
+        from relay_tui.stores.vault.config import settings_for
         from relay_tui.ui.session import TEMPLATE
 
         session = self.session
         env = None if session.active == TEMPLATE else session.project.environment(session.active)
-        from relay_tui.core.trust import NotTrustedError
+        from relay_tui.infra.trust import NotTrustedError
 
         try:
             settings = settings_for(session.project, env)
@@ -230,7 +230,7 @@ class RelayApp(App[int]):
     @work(thread=True, exclusive=True, group="validate")
     def run_validation(self) -> None:
         """Validate every environment off the UI thread; the result arrives as a message."""
-        from relay_tui.core.validate import validate
+        from relay_tui.rules.validate import validate
 
         try:
             report = validate(self.session.project)

@@ -9,8 +9,8 @@ from typing import Any
 import tomli_w
 
 from relay_tui import paths
-from relay_tui.core import safewrite
 from relay_tui.errors import BackendError, ConfigurationError
+from relay_tui.infra import safewrite
 
 MAX_CONFIG_BYTES = 256 * 1024
 

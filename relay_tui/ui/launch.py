@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from relay_tui.core.trust import Request
+    from relay_tui.infra.trust import Request
 
 # Variables that make Textual save screenshots, log to a file or a socket, or press keys.
 RISKY_TEXTUAL = (
@@ -43,7 +43,7 @@ def ask_trust(root: Path, asks: list[Request]) -> bool:
     Returns whether the user trusted it; the answer is recorded by `trust.trust`, the same
     function `relay-tui trust` calls.
     """
-    from relay_tui.core import trust
+    from relay_tui.infra import trust
     from relay_tui.ui.trust_screen import ask
 
     if not ask(root.resolve(), asks):
@@ -56,7 +56,7 @@ def run_workbench(args: argparse.Namespace) -> int:
     """Open the workbench on --project with --env / --read-only / --theme."""
     import sys
 
-    from relay_tui.core.trust import NotTrustedError, pending
+    from relay_tui.infra.trust import NotTrustedError, pending
     from relay_tui.ui.session import Session
 
     root = Path(args.project)
@@ -87,7 +87,7 @@ def run_workbench(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
-        from relay_tui.core.vault_transport import abort_all
+        from relay_tui.stores.vault.transport import abort_all
 
         abort_all()  # a call stuck on a silent server must not hold the exit for its timeout
     return app.return_code or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from relay_tui.core.findings import Report
+from relay_tui.domain.findings import Report
 
 
 class FindingsReady(Message):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from relay_tui.core.masking import MASK, safe_text
+from relay_tui.domain.masking import MASK, safe_text
 
 __all__ = ["MASK", "plain", "safe_text"]
 

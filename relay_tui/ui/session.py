@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.findings import Finding, Report
-from relay_tui.core.masking import mark_non_ascii, mask, safe_text
-from relay_tui.core.project import Environment, Project, load_project
-from relay_tui.core.specs import SecretSpec, spec_for
+from relay_tui.domain.findings import Finding, Report
+from relay_tui.domain.masking import mark_non_ascii, mask, safe_text
 from relay_tui.errors import ConflictError, RelayError, UsageError
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Environment, Project, load_project
+from relay_tui.project.specs import SecretSpec, spec_for
 from relay_tui.services.changes import Actor, require_allowed
 from relay_tui.ui.widgets.grid import Row
 

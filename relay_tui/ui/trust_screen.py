@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from relay_tui.core.trust import CONFIG_NAME, Request
+from relay_tui.infra.trust import CONFIG_NAME, Request
 from relay_tui.ui.safe import plain
 
 

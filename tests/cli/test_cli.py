@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.envfile import EnvFile
+from relay_tui.project.envfile import EnvFile
 from tests.conftest import REPO, RunCli, git
 
 STRONG = "Qx7-vR2_mK9pL4sT8wZ3nB6yH1cF5jD0aE2gU7iO4"  # test-only value, 42 url-safe chars

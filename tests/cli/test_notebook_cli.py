@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from relay_tui.core.project import load_project
-from relay_tui.core.rotation import read_ledger, record
-from relay_tui.core.specs import spec_for
+from relay_tui.infra.ledger import read_ledger, record
 from relay_tui.notebooks import document as notebook
 from relay_tui.notebooks.runner import RunOptions, run_notebook
+from relay_tui.project.project import load_project
+from relay_tui.project.specs import spec_for
 from tests.conftest import TEMPLATE, RunCli, git
 
 STRONG = "Zx8-1kQ_v7Rp2mN9wL4sT6yB3cF5hJ0dG-9fK2pL5"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import audit
+from relay_tui.infra import audit
 from tests.conftest import REPO, RunCli
 
 REFUSAL = "read-only session: nothing was written"
@@ -71,11 +71,12 @@ FRONT_ENDS = [REPO / "relay_tui" / d for d in ("commands", "ui", "notebooks")]
 # What only the services may call: the audit log's writers, the rotation ledger's writers,
 # the write policy and the env-file write path.
 FORBIDDEN = {
-    "relay_tui.core.audit": {"record", "try_record"},
-    "relay_tui.core.rotation": {"record", "try_record", "forget", "try_forget", "rotate_in_file"},
-    "relay_tui.core.envstore": {"check_allowed", "WritePolicy", "edit_env", "save_env",
-                                "write_new_file", "write_requested", "check_destination"},
-    "relay_tui.core.vault_sync": {"apply_push", "apply_pull", "push_values"},
+    "relay_tui.infra.audit": {"record", "try_record"},
+    "relay_tui.infra.ledger": {"record", "try_record", "forget", "try_forget"},
+    "relay_tui.project.envstore": {"check_allowed", "WritePolicy", "edit_env", "save_env",
+                                   "rotate_in_file", "write_new_file", "write_requested",
+                                   "check_destination"},
+    "relay_tui.stores.vault.sync": {"apply_push", "apply_pull", "push_values"},
 }  # fmt: skip
 
 
@@ -95,10 +96,14 @@ def calls_the_rules_directly(path: Path) -> list[str]:
             found += [
                 f"{node.module}.{a.name}" for a in node.names if a.name in FORBIDDEN[node.module]
             ]
-        if isinstance(node, ast.ImportFrom) and node.module == "relay_tui.core":
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("relay_tui.")
+        ):
             for a in node.names:
-                if f"relay_tui.core.{a.name}" in FORBIDDEN:
-                    aliases[a.asname or a.name] = f"relay_tui.core.{a.name}"
+                if f"{node.module}.{a.name}" in FORBIDDEN:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             module = aliases.get(node.value.id)
@@ -119,18 +124,18 @@ def test_no_front_end_calls_the_audit_log_the_ledger_or_the_policy() -> None:
 def test_the_check_finds_a_direct_call(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "from relay_tui.core import audit\n"
-        "from relay_tui.core.envstore import edit_env\n"
+        "from relay_tui.infra import audit\n"
+        "from relay_tui.project.envstore import edit_env\n"
         "audit.try_record('set', None, [])\n"
     )
     assert sorted(calls_the_rules_directly(sample)) == [
-        "relay_tui.core.audit.try_record",
-        "relay_tui.core.envstore.edit_env",
+        "relay_tui.infra.audit.try_record",
+        "relay_tui.project.envstore.edit_env",
     ]
 
 
 def test_unset_drops_the_keys_rotation_date(cli: RunCli, project: Path) -> None:
-    from relay_tui.core.rotation import read_ledger
+    from relay_tui.infra.ledger import read_ledger
 
     (project / ".env").write_text("PORT=8000\n")
     (project / ".env").chmod(0o600)

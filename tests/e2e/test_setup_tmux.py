@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.envfile import EnvFile
+from relay_tui.project.envfile import EnvFile
 from tests.e2e.test_workbench_tmux import app_env, footer_of
 from tests.e2e.tmuxterm import Term, tmux_available
 

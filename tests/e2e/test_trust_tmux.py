@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import trust
+from relay_tui.infra import trust
 from tests.e2e.test_workbench_tmux import Start, relay
 from tests.e2e.tmuxterm import Term, tmux_available
 from tests.integration.test_untrusted_repo import FakeVault, Leaky, token

@@ -427,7 +427,7 @@ elif where == "key":
 
     EnvPane.action_reveal = action_reveal
 elif where == "worker":
-    import relay_tui.core.validate as validate_module
+    import relay_tui.rules.validate as validate_module
 
     def validate(project, *args, **kwargs):
         secret_local = (Path(project.root) / ".env").read_text()

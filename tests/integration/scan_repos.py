@@ -6,7 +6,7 @@ import secrets
 import string
 from pathlib import Path
 
-from relay_tui.core.scan import Finding, ScanOptions, ScanReport
+from relay_tui.scan.scanner import Finding, ScanOptions, ScanReport
 from tests.conftest import git
 
 ALNUM = string.ascii_letters + string.digits

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import safewrite
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, edit_env
-from relay_tui.core.project import Environment
+from relay_tui.infra import safewrite
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.envstore import WritePolicy, edit_env
+from relay_tui.project.project import Environment
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.project import load_project
-from relay_tui.core.scan import ScanOptions, remediation, scan
 from relay_tui.errors import BackendError, UsageError
+from relay_tui.project.project import load_project
+from relay_tui.scan.scanner import ScanOptions, remediation, scan
 from tests.conftest import git
 from tests.integration.scan_repos import HISTORY, commit, repo, secret_rules, strong, token, write
 

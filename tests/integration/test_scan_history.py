@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import scan_git
-from relay_tui.core.scan import Finding, ScanOptions, remediation, scan
 from relay_tui.errors import BackendError, UsageError
+from relay_tui.scan import history as scan_git
+from relay_tui.scan.scanner import Finding, ScanOptions, remediation, scan
 from tests.conftest import git
 from tests.integration.scan_repos import HISTORY, commit, repo, secret_rules, token, write
 

@@ -14,10 +14,10 @@ from typing import ClassVar
 
 import pytest
 
-from relay_tui.core import git as hardened_git
-from relay_tui.core import trust
-from relay_tui.core.vault_config import resolve
 from relay_tui.errors import RefusedError
+from relay_tui.infra import git as hardened_git
+from relay_tui.infra import trust
+from relay_tui.stores.vault.config import resolve
 from tests.conftest import RunCli, git
 
 
@@ -131,8 +131,8 @@ class TestVaultAddressFromTheRepository:
 
     def test_the_workbench_header_says_not_trusted(self, project: Path) -> None:
         (project / "relay.toml").write_text('[vault]\naddr = "http://127.0.0.1:9"\n')
-        from relay_tui.core.project import load_project
-        from relay_tui.core.vault_config import settings_for
+        from relay_tui.project.project import load_project
+        from relay_tui.stores.vault.config import settings_for
 
         with pytest.raises(trust.NotTrustedError, match="not trusted"):
             settings_for(load_project(project), None)

@@ -8,8 +8,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
-from relay_tui.core.generate import KINDS
-from relay_tui.core.masking import MASK
+from relay_tui.domain.generate import KINDS
+from relay_tui.domain.masking import MASK
 from relay_tui.ui.app import RelayApp
 from relay_tui.ui.modals import ConfirmScreen, PickScreen
 from relay_tui.ui.panes import generate_pane

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from relay_tui.core.envfile import EnvFile
+from relay_tui.project.envfile import EnvFile
 from relay_tui.ui.app import RelayApp
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen
 from relay_tui.ui.panes.notebook_cell import CellView

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from relay_tui.core.rotation import record
+from relay_tui.infra.ledger import record
 from relay_tui.ui.modals import PickScreen
 from relay_tui.ui.panes.rotation_pane import RotationGrid, RotationPane
 from relay_tui.ui.session import TEMPLATE

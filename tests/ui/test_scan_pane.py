@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pytest
 
-from relay_tui.core.audit import log_path
+from relay_tui.infra.audit import log_path
 from relay_tui.ui.keys_screen import binding_rows
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.notebook_pane import NotebookPane
@@ -191,7 +191,7 @@ async def test_a_history_scan_does_not_block_and_h_cancels_it(
     make_app: MakeApp, leaks: Leaks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A history scan held back (as on a big repository): keys still work, h drops it."""
-    from relay_tui.core import scan as core_scan
+    from relay_tui.scan import scanner as core_scan
 
     gate = threading.Event()
     real = core_scan.scan
@@ -318,8 +318,8 @@ async def test_i_on_a_known_value_opens_incident_response_on_that_key(
 
 
 def test_no_inline_marker_in_a_file_without_comments() -> None:
-    from relay_tui.core.scan import Finding
-    from relay_tui.core.scan_allow import allow_refusal
+    from relay_tui.scan.allow import allow_refusal
+    from relay_tui.scan.scanner import Finding
 
     def finding(path: str) -> Finding:
         return Finding("github-token", "GitHub token", path, 3, 1, None, "ghp_…", "f" * 64,

@@ -48,7 +48,7 @@ def test_rotation_pane(snap_compare, workbench_project: Path) -> None:
     """Pane 6 with one key in each state (dates relative to today, so the ages stay the same)."""
     import datetime
 
-    from relay_tui.core.rotation import record
+    from relay_tui.infra.ledger import record
 
     with (workbench_project / ".env").open("a") as env:
         env.write("DATABASE_PASSWORD=snapshot-pw-1\nSMTP_PASSWORD=snapshot-pw-2\n")
@@ -80,7 +80,7 @@ def test_first_time_setup(snap_compare, project: Path) -> None:
 
 def test_scan_pane(snap_compare, workbench_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pane 7 after the working-tree scan of a project with two leaks (the time made constant)."""
-    from relay_tui.core import scan as core_scan
+    from relay_tui.scan import scanner as core_scan
     from tests.ui.test_scan_pane import plant_leaks
 
     plant_leaks(workbench_project)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import audit, vault_tokens
 from relay_tui.errors import RefusedError
+from relay_tui.infra import audit
 from relay_tui.paths import fingerprint_key
+from relay_tui.stores.vault import tokens as vault_tokens
 from tests.conftest import REPO
 
 SECRET = "s3cr3t-never-in-the-log-0123456789"

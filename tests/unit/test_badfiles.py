@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import safewrite
+from relay_tui.infra import safewrite
 from tests.conftest import REPO
 
 TIMEOUT = 20  # a FIFO must never make the CLI block: fail the test rather than hang
@@ -71,7 +71,7 @@ def oversized(path: Path) -> None:
 
 
 def safewrite_limit() -> int:
-    from relay_tui.core.bounded_read import MAX_FILE_BYTES
+    from relay_tui.infra.bounded_read import MAX_FILE_BYTES
 
     return MAX_FILE_BYTES
 

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from relay_tui.core.project import load_project
-from relay_tui.core.validate import validate
+from relay_tui.project.project import load_project
+from relay_tui.rules.validate import validate
 
 
 def certificate(days_left: float) -> str:

@@ -11,8 +11,8 @@ from dotenv.parser import parse_stream
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from relay_tui.core.envfile import EnvFile
 from relay_tui.errors import InvalidValueError, RefusedError
+from relay_tui.project.envfile import EnvFile
 
 SAMPLE = (
     "\ufeff# Relay settings\r\n"
@@ -246,7 +246,7 @@ class TestFastParserMatchesPythonDotenv:
     @settings(max_examples=1500, deadline=None)
     @given(LINES, st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
     def test_same_bindings_as_parse_stream(self, lines: list[str], eol: str, final: bool) -> None:
-        from relay_tui.core.envfile import parse_bindings
+        from relay_tui.project.envfile import parse_bindings
 
         text = eol.join(lines) + (eol if final else "")
         bare = text.removeprefix("\ufeff")  # parse_stream drops one leading BOM, as EnvFile does
@@ -255,7 +255,7 @@ class TestFastParserMatchesPythonDotenv:
     @settings(max_examples=500, deadline=None)
     @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=200))
     def test_same_bindings_on_any_text(self, text: str) -> None:
-        from relay_tui.core.envfile import parse_bindings
+        from relay_tui.project.envfile import parse_bindings
 
         bare = text.removeprefix("\ufeff")  # parse_stream drops one leading BOM, as EnvFile does
         assert list(parse_bindings(bare)) == list(parse_stream(io.StringIO(text)))

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relay_tui.core.export import external_secret, render
+from relay_tui.domain.export import external_secret, render
 
 HOSTILE = ["a\nkind: Pod", "x: y", "# c", 'q"uote', "k'ey", "line\r\nbreak", "é\u2028x", "-dash"]
 

@@ -12,10 +12,10 @@ import tomli_w
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from relay_tui.core import scan_baseline
-from relay_tui.core.project import load_project
 from relay_tui.errors import RelayError
 from relay_tui.notebooks import document as notebook
+from relay_tui.project.project import load_project
+from relay_tui.scan import baseline as scan_baseline
 
 NAMES = st.sampled_from([
     "project", "environments", "vault", "secrets", "name", "template", "file", "protected",

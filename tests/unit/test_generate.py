@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relay_tui.core.generate import (
+from relay_tui.domain.generate import (
     KIND_HELP,
     KINDS,
     SAFE_SYMBOLS,
@@ -268,7 +268,7 @@ def test_estimate_bits_is_bounded(value: str) -> None:
 
 def test_import_does_not_load_cryptography() -> None:
     code = (
-        "import sys, relay_tui.core.generate as g\n"
+        "import sys, relay_tui.domain.generate as g\n"
         "g.generate('password'); g.generate('fernet'); g.generate_many('token', 3)\n"
         "g.estimate_bits('x' * 10)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'cryptography'))\n"

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relay_tui.core.masking import MASK, fingerprint, mask, safe_text
+from relay_tui.domain.masking import MASK, fingerprint, mask, safe_text
 
 DANGEROUS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 

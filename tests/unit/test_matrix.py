@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relay_tui.core.matrix import build_matrix
-from relay_tui.core.project import load_project
+from relay_tui.project.project import load_project
+from relay_tui.rules.matrix import build_matrix
 
 STRONG = "Zx8-1kQ_v7Rp2mN9wL4sT6yB3cF5hJ0dG"
 

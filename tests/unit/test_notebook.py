@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from relay_tui.core.project import load_project
 from relay_tui.errors import ConfigurationError, SecurityError
 from relay_tui.notebooks import document as notebook
 from relay_tui.notebooks.document import CellResult
+from relay_tui.project.project import load_project
 from tests.conftest import RunCli
 
 STRONG = "Zx8-1kQ_v7Rp2mN9wL4sT6yB3cF5hJ0dG-9fK2pL5"
@@ -100,7 +100,7 @@ def test_new_writes_a_starter(project: Path, cli: RunCli) -> None:
 def test_rotate_what_is_due(project: Path, cli: RunCli) -> None:
     import datetime
 
-    from relay_tui.core.rotation import read_ledger, record
+    from relay_tui.infra.ledger import read_ledger, record
 
     (project / ".env").write_text(f"JWT_SECRET_KEY={STRONG}\nSESSION_SECRET={STRONG}x\n")
     old = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=120)
@@ -284,8 +284,8 @@ def test_cells_that_ask_say_what_they_need(project: Path) -> None:
 
 
 def test_invalidates_says_what_a_rotation_breaks() -> None:
-    from relay_tui.core.specs import spec_for
     from relay_tui.notebooks.cells import invalidates
+    from relay_tui.project.specs import spec_for
 
     keys = ("JWT_SECRET_KEY", "DATABASE_PASSWORD", "INTERNAL_API_KEY", "STRIPE_SECRET_KEY", "PORT")
     said = {k: invalidates(spec_for({}, k)) for k in keys}

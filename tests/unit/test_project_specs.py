@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.project import load_project
-from relay_tui.core.specs import build_specs, infer_kind
 from relay_tui.errors import ConfigurationError, UsageError
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import load_project
+from relay_tui.project.specs import build_specs, infer_kind
 from tests.conftest import TEMPLATE
 
 

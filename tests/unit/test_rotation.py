@@ -13,17 +13,13 @@ from dotenv import dotenv_values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relay_tui.core import audit
-from relay_tui.core.project import load_project
-from relay_tui.core.rotation import (
-    dates_for,
-    dates_with_source,
-    ledger_path,
-    read_ledger,
-    record,
-)
-from relay_tui.core.validate import validate
-from relay_tui.core.vault_rotation import (
+from relay_tui.errors import BackendError
+from relay_tui.infra import audit
+from relay_tui.infra.ledger import ledger_path, read_ledger, record
+from relay_tui.project.project import load_project
+from relay_tui.rules.rotation import dates_for, dates_with_source
+from relay_tui.rules.validate import validate
+from relay_tui.stores.vault.rotation_dates import (
     MAX_KEYS,
     MAX_VALUE_BYTES,
     PREFIX,
@@ -31,7 +27,6 @@ from relay_tui.core.vault_rotation import (
     pack_dates,
     unpack_dates,
 )
-from relay_tui.errors import BackendError
 from tests.conftest import REPO, RunCli
 
 STRONG = "Zx8-1kQ_v7Rp2mN9wL4sT6yB3cF5hJ0dG-9fK2pL5"
@@ -191,12 +186,12 @@ def test_validate_loads_no_vault_client_without_vault_settings(project: Path) ->
     (project / ".env.staging").write_text(f"JWT_SECRET_KEY={STRONG}\n")
     record(project, "staging", ["JWT_SECRET_KEY"], DAY)
     code = (
-        "import sys\nfrom relay_tui.core.project import load_project\n"
-        "from relay_tui.core.validate import validate\n"
+        "import sys\nfrom relay_tui.project.project import load_project\n"
+        "from relay_tui.rules.validate import validate\n"
         f"report = validate(load_project(__import__('pathlib').Path({str(project)!r})), "
         "['staging'], git=False)\n"
         "print(sorted(f.code for f in report.findings if f.code.startswith('rotation-')))\n"
-        "print('hvac' in sys.modules, 'relay_tui.core.vault' in sys.modules)\n"
+        "print('hvac' in sys.modules, 'relay_tui.stores.vault.store' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VAULT_", "BAO_"))}
     run_env = {**env, "PYTHONPATH": str(REPO)}

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.project import load_project
-from relay_tui.core.rotation import dates_for, record, rotation_findings
-from relay_tui.core.rotation_view import (
+from relay_tui.infra.ledger import record
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import load_project
+from relay_tui.rules.rotation import dates_for, rotation_findings
+from relay_tui.rules.rotation_view import (
     RotationRow,
     age_text,
     bar,

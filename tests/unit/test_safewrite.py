@@ -24,10 +24,6 @@ from typing import Any
 
 import pytest
 
-from relay_tui.core import safewrite
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.envstore import WritePolicy, edit_env, save_env, write_new_file
-from relay_tui.core.project import Environment
 from relay_tui.errors import (
     BackendError,
     ConflictError,
@@ -35,6 +31,10 @@ from relay_tui.errors import (
     RefusedError,
     RelayError,
 )
+from relay_tui.infra import safewrite
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.envstore import WritePolicy, edit_env, save_env, write_new_file
+from relay_tui.project.project import Environment
 from tests.conftest import REPO
 
 NOBODY = 65534
@@ -541,7 +541,7 @@ def test_a_killed_writer_leaves_nothing_git_status_lists(repo: Path, ignore: str
     path.write_bytes(ORIGINAL)
     code = (
         "import os, sys\n"
-        "from relay_tui.core import safewrite\n"
+        "from relay_tui.infra import safewrite\n"
         "def killed(*a, **k):\n"
         "    os._exit(9)\n"
         "safewrite._recheck = killed\n"

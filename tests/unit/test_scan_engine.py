@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from relay_tui.core.scan_engine import Hit, Matcher, redact, scan_stream, secret_hash
-from relay_tui.core.scan_regex import load_re2
+from relay_tui.scan.engine import Hit, Matcher, redact, scan_stream, secret_hash
+from relay_tui.scan.regex import load_re2
 from tests.unit.scan_samples import ALNUM, B64URL, pem, rand, true_positives
 
 MakeMatcher = Callable[..., Matcher]

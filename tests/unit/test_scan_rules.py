@@ -9,15 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from relay_tui.core.scan_engine import Matcher
-from relay_tui.core.scan_regex import load_re2
-from relay_tui.core.scan_rules import (
+from relay_tui.scan.engine import Matcher
+from relay_tui.scan.patterns import (
     RULES,
     accept_secret,
     char_classes,
     is_placeholder,
     shannon_entropy,
 )
+from relay_tui.scan.regex import load_re2
 from tests.unit.scan_samples import ALNUM, false_positives, rand, true_positives
 
 ENGINES = ["re2", "re"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.scan import Finding, env_file_finding, is_env_file, remediation
-from relay_tui.core.scan_engine import secret_hash
-from relay_tui.core.scan_git import Repo
+from relay_tui.scan.engine import secret_hash
+from relay_tui.scan.history import Repo
+from relay_tui.scan.scanner import Finding, env_file_finding, is_env_file, remediation
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

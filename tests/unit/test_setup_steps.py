@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.envfile import EnvFile
-from relay_tui.core.project import Project, load_project
-from relay_tui.core.rotation import read_ledger
-from relay_tui.core.template import fill_template
 from relay_tui.errors import RelayError, UsageError
+from relay_tui.infra.ledger import read_ledger
 from relay_tui.notebooks import setup_steps
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Project, load_project
+from relay_tui.project.template import fill_template
 from relay_tui.services.changes import Actor
 from tests.conftest import git
 

@@ -28,7 +28,7 @@ def test_static_check_passes(command: list[str]) -> None:
 
 def test_the_repository_passes_its_own_secret_scanner() -> None:
     """No real-looking secret in the files git tracks: test fixtures build theirs at run time."""
-    from relay_tui.core.scan import ScanOptions, scan
+    from relay_tui.scan.scanner import ScanOptions, scan
 
     tracked = subprocess.run(
         ["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, text=True, check=True

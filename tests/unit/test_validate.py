@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.findings import Finding
-from relay_tui.core.project import load_project
-from relay_tui.core.rotation import record
-from relay_tui.core.validate import validate
+from relay_tui.domain.findings import Finding
+from relay_tui.infra.ledger import record
+from relay_tui.project.project import load_project
+from relay_tui.rules.validate import validate
 
 STRONG = "Zt3-kQ9_vW2xR7mN4pL8sD1fG6hJ0cB5yE3uA7iO2Xq"
 TEMPLATE = (

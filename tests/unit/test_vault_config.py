@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.vault_config import DEFAULT_ADDR, resolve
 from relay_tui.errors import ConfigurationError
+from relay_tui.stores.vault.config import DEFAULT_ADDR, resolve
 
 NOWHERE = Path("/nonexistent")
 

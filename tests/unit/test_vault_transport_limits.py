@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from relay_tui.core import vault_transport
-from relay_tui.core.vault_transport import FastSession, TransportError
+from relay_tui.stores.vault import transport as vault_transport
+from relay_tui.stores.vault.transport import FastSession, TransportError
 
 Serve = Callable[[socket.socket], None]
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from relay_tui.core.vault import VaultStore
-from relay_tui.core.vault_config import resolve
+from relay_tui.stores.vault.config import resolve
+from relay_tui.stores.vault.store import VaultStore
 from tests.conftest import REPO
 
 UNICODE = "héllo\nwörld\r\n\ttab ✓"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from relay_tui.core.rotation import record
-from relay_tui.core.vault_rotation import MAX_KEYS, MAX_VALUE_BYTES, PREFIX, unpack_dates
+from relay_tui.infra.ledger import record
+from relay_tui.stores.vault.rotation_dates import MAX_KEYS, MAX_VALUE_BYTES, PREFIX, unpack_dates
 from tests.conftest import git
 from tests.vault.helpers import relay
 
@@ -91,8 +91,8 @@ def test_a_vault_date_wins_over_the_ledger_in_validate(bao, tmp_path: Path) -> N
 def test_dates_with_source_names_the_vault_path(
     bao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from relay_tui.core.project import load_project
-    from relay_tui.core.rotation import dates_for, dates_with_source
+    from relay_tui.project.project import load_project
+    from relay_tui.rules.rotation import dates_for, dates_with_source
 
     project_dir = staging(tmp_path / "p", "rm/source")
     bao.kv2_put("rm/source", {"jwt_secret": STRONG})

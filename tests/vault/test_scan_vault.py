@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from relay_tui.core.project import load_project
-from relay_tui.core.scan import ScanOptions, scan
+from relay_tui.project.project import load_project
+from relay_tui.scan.scanner import ScanOptions, scan
 from tests.conftest import git
 
 

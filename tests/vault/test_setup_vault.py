@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.project import load_project
 from relay_tui.errors import BackendError
 from relay_tui.notebooks.setup_steps import vault_check
+from relay_tui.project.project import load_project
 
 RELAY_TOML = """
 [environments.development]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core import vault_tokens
 from relay_tui.errors import BackendError
+from relay_tui.stores.vault import tokens as vault_tokens
 from tests.conftest import git
 from tests.vault.helpers import relay, relay_env, store_for
 
@@ -159,11 +159,11 @@ def test_protected_environment_needs_yes_for_pull_and_push(bao, sync_project: Pa
 
 
 def test_push_refuses_a_change_made_after_the_plan(bao, sync_project: Path) -> None:
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.envstore import WritePolicy
-    from relay_tui.core.project import load_project
-    from relay_tui.core.vault_sync import apply_push, make_plan
     from relay_tui.errors import ConflictError
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.project.envstore import WritePolicy
+    from relay_tui.project.project import load_project
+    from relay_tui.stores.vault.sync import apply_push, make_plan
 
     bao.kv2_put("edge/staging", {"A": "1"})
     before = bao.expect({200}, "GET", "secret/metadata/edge/staging")["data"]["current_version"]
@@ -250,7 +250,7 @@ def test_a_redirect_never_carries_the_token(redirecting) -> None:
 def test_tls_variables_are_read_when_the_client_is_made(tls_bao, monkeypatch) -> None:
     """hvac and relay_tui are imported first; VAULT_CACERT set afterwards still applies."""
     script = (
-        "import os, hvac, relay_tui.core.vault as v, relay_tui.core.vault_config as c\n"
+        "import os, hvac, relay_tui.stores.vault.store as v, relay_tui.stores.vault.config as c\n"
         "os.environ['VAULT_CACERT'] = os.environ.pop('LATE_CA')\n"
         "print(json.dumps(v.VaultStore(c.resolve()).read('secret/tls/late').data))\n"
     )
@@ -285,7 +285,7 @@ def test_unknown_mount_and_sealed_status_say_where(bao) -> None:
 
 def test_abort_all_frees_a_call_stuck_on_a_silent_server(hung_server: str) -> None:
     """Quitting the workbench must not wait out the read timeout of a hung Vault call."""
-    from relay_tui.core.vault_transport import abort_all
+    from relay_tui.stores.vault.transport import abort_all
 
     store = store_for(hung_server, "t", BAO_CLIENT_TIMEOUT="30")
     failures: list[BaseException] = []

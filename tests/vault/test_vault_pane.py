@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from relay_tui.core.masking import MASK
-from relay_tui.core.trust import trust
-from relay_tui.core.vault_browse import search_paths
+from relay_tui.domain.masking import MASK
+from relay_tui.infra.trust import trust
+from relay_tui.stores.vault.browse import search_paths
 from relay_tui.ui.app import RelayApp
 from relay_tui.ui.modals import ConfirmScreen, TableScreen
 from relay_tui.ui.panes import vault_paths

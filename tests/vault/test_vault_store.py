@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from relay_tui.core.vault_config import resolve
 from relay_tui.errors import BackendError, ConflictError, UsageError
+from relay_tui.stores.vault.config import resolve
 from tests.vault.helpers import UNICODE, relay, store_for
 
 

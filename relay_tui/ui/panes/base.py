@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.containers import Vertical
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 
 if TYPE_CHECKING:

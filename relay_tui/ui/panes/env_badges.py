@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.ui.session import TEMPLATE, Session
 from relay_tui.ui.widgets.grid import Row
 

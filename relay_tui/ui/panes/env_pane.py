@@ -10,12 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from relay_tui.core.compare import compare_values
-from relay_tui.core.masking import safe_text
-from relay_tui.core.matrix import build_matrix
-from relay_tui.core.specs import spec_for
+from relay_tui.domain.compare import compare_values
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConflictError, RelayError
 from relay_tui.paths import fingerprint_key
+from relay_tui.project.specs import spec_for
+from relay_tui.rules.matrix import build_matrix
 from relay_tui.services.changes import read_only_reason
 from relay_tui.services.reveals import record_reveal
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen, TableScreen
@@ -235,7 +235,7 @@ class EnvPane(Pane):
         spec = spec_for(self.session.project.specs, key)
         if not spec.generatable:
             return None
-        from relay_tui.core.generate import generate
+        from relay_tui.domain.generate import generate
 
         return lambda: generate(spec.kind)
 
@@ -261,7 +261,7 @@ class EnvPane(Pane):
         def done(result: str | None) -> None:
             if result is None:
                 return
-            from relay_tui.core.dotenv_codec import KEY_RE
+            from relay_tui.domain.dotenv_codec import KEY_RE
 
             if not KEY_RE.match(screen.key_name):
                 self.notify(f"{safe_text(screen.key_name)!r} is not a valid key name",
@@ -280,7 +280,7 @@ class EnvPane(Pane):
             self.notify(f"{safe_text(key)} is a {spec.kind}: it cannot be generated",
                         severity="warning", markup=False)  # fmt: skip
             return
-        from relay_tui.core.generate import generate
+        from relay_tui.domain.generate import generate
 
         self._stage(key, generate(spec.kind))
         self.notify(f"new {spec.kind} for {safe_text(key)} (not saved: press s)", markup=False)

@@ -11,13 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from relay_tui.core.defaults import is_default_secret, looks_like_placeholder
-from relay_tui.core.dotenv_codec import KEY_RE
-from relay_tui.core.generate import KINDS, GenerateOptions, estimate_bits
-from relay_tui.core.masking import safe_text
-from relay_tui.core.specs import SecretSpec, spec_for
-from relay_tui.core.template import ENVIRONMENT_KEYS, FillResult
+from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
+from relay_tui.domain.dotenv_codec import KEY_RE
+from relay_tui.domain.generate import KINDS, GenerateOptions, estimate_bits
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
+from relay_tui.project.specs import SecretSpec, spec_for
+from relay_tui.project.template import ENVIRONMENT_KEYS, FillResult
 from relay_tui.ui.safe import plain
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 

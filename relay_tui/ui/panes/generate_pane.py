@@ -13,11 +13,11 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Select, Static
 from textual.worker import get_current_worker
 
-from relay_tui.core.generate import KIND_HELP, KINDS, GenerateOptions, generate
-from relay_tui.core.masking import MASK, safe_text
-from relay_tui.core.project import Project
-from relay_tui.core.template import FillResult, fill_template
+from relay_tui.domain.generate import KIND_HELP, KINDS, GenerateOptions, generate
+from relay_tui.domain.masking import MASK, safe_text
 from relay_tui.errors import RelayError
+from relay_tui.project.project import Project
+from relay_tui.project.template import FillResult, fill_template
 from relay_tui.ui.modals import ConfirmScreen, PickScreen
 from relay_tui.ui.panes import generate_form as form
 from relay_tui.ui.panes.base import Pane

@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.ui.notebook_state import FAILED, NOT_RUN, OK, RUNNING, STALE, Entry
 
 STATE_MARK = {NOT_RUN: "·", RUNNING: "…", OK: "✓", FAILED: "✗", STALE: "~"}

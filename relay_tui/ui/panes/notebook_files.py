@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
 
 if TYPE_CHECKING:

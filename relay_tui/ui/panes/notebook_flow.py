@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen
 from relay_tui.ui.notebook_state import FAILED, OK, RUNNING, Entry

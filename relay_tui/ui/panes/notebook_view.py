@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.document import Cell, Notebook
 from relay_tui.ui.notebook_state import NotebookState

@@ -10,7 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from relay_tui.core.rotation_view import (
+from relay_tui.errors import RelayError
+from relay_tui.rules.rotation_view import (
     STATES,
     RotationRow,
     age_text,
@@ -18,14 +19,13 @@ from relay_tui.core.rotation_view import (
     detail_line,
     summary_line,
 )
-from relay_tui.errors import RelayError
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.safe import plain, safe_text
 from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 if TYPE_CHECKING:
-    from relay_tui.core.project import Environment, Project
+    from relay_tui.project.project import Environment, Project
 
 BAR_WIDTH = 30
 COLUMNS = [Column("KEY", 0), Column("AGE AGAINST CADENCE", BAR_WIDTH), Column("DAYS", 10),
@@ -98,8 +98,8 @@ class RotationPane(Pane):
     @work(thread=True, exclusive=True, group="rotation")
     def _read(self, ticket: int, project: Project, env: Environment, keys: list[str]) -> None:
         """The dates may come from a server one day: never read them on the UI thread."""
-        from relay_tui.core.rotation import dates_with_source
-        from relay_tui.core.rotation_view import rotation_rows
+        from relay_tui.rules.rotation import dates_with_source
+        from relay_tui.rules.rotation_view import rotation_rows
 
         worker = get_current_worker()
         try:

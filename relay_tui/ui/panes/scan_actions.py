@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
-from relay_tui.core.scan_allow import allow_refusal, where
+from relay_tui.domain.masking import safe_text
+from relay_tui.scan.allow import allow_refusal, where
 
 if TYPE_CHECKING:
-    from relay_tui.core.scan import Finding, ScanReport
+    from relay_tui.scan.scanner import Finding, ScanReport
 
 
 def commit_text(finding: Finding) -> str:

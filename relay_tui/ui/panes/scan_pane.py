@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from relay_tui.core.scan_allow import MARKER, allow_refusal, where
 from relay_tui.errors import RelayError
+from relay_tui.scan.allow import MARKER, allow_refusal, where
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.scan_actions import (
@@ -28,8 +28,8 @@ from relay_tui.ui.safe import plain, safe_text
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 if TYPE_CHECKING:
-    from relay_tui.core.project import Project
-    from relay_tui.core.scan import Finding, ScanReport
+    from relay_tui.project.project import Project
+    from relay_tui.scan.scanner import Finding, ScanReport
 
 COLUMNS = [Column("RULE", 15), Column("WHERE", 0), Column("COMMIT", 7), Column("WHAT", 25),
            Column("SECRET", 6)]  # fmt: skip
@@ -133,8 +133,8 @@ class ScanPane(Pane):
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self, ticket: int, project: Project, history: bool) -> None:
         """The scan and the baseline are read off the UI thread; only Findings come back."""
-        from relay_tui.core.scan import ScanOptions
-        from relay_tui.core.scan_baseline import default_path, load_baseline
+        from relay_tui.scan.baseline import default_path, load_baseline
+        from relay_tui.scan.scanner import ScanOptions
         from relay_tui.services.scan_changes import scan_recorded
 
         worker = get_current_worker()
@@ -211,7 +211,7 @@ class ScanPane(Pane):
         return Row(key, cells, styles)
 
     def _detail(self) -> None:
-        from relay_tui.core.scan import remediation
+        from relay_tui.scan.scanner import remediation
 
         finding = self.current
         detail = self.query_one("#scan-detail", Static)
@@ -228,7 +228,7 @@ class ScanPane(Pane):
         self._detail()
 
     def on_grid_selected(self, event: Grid.Selected) -> None:
-        from relay_tui.core.scan import remediation
+        from relay_tui.scan.scanner import remediation
 
         finding = self.current
         if finding is None:
@@ -302,7 +302,7 @@ class ScanPane(Pane):
         )
 
     def _baseline(self, finding: Finding) -> None:
-        from relay_tui.core.scan_baseline import default_path
+        from relay_tui.scan.baseline import default_path
         from relay_tui.services.scan_changes import add_to_baseline
 
         path = default_path(self.session.project.root)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from relay_tui.core.findings import Finding
+from relay_tui.domain.findings import Finding
 from relay_tui.errors import RelayError
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane

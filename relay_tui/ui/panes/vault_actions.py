@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, RelayError
+from relay_tui.project.project import Environment
 from relay_tui.ui.modals import ConfirmScreen, TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.base import Pane
@@ -18,7 +18,7 @@ from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column
 
 if TYPE_CHECKING:
-    from relay_tui.core.vault_sync import Plan
+    from relay_tui.stores.vault.sync import Plan
 
 
 class PlanScreen(ConfirmScreen):

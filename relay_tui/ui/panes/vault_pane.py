@@ -12,9 +12,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from relay_tui.core.masking import safe_text
-from relay_tui.core.project import Environment
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, ConflictError, RelayError
+from relay_tui.project.project import Environment
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.vault_paths import FIELD_COLUMNS, VaultPathsPane
 from relay_tui.ui.panes.vault_text import HELP, status_lines, sync_line
@@ -24,7 +24,7 @@ from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Grid
 
 if TYPE_CHECKING:
-    from relay_tui.core.vault_config import VaultSettings
+    from relay_tui.stores.vault.config import VaultSettings
 
 
 class VaultPane(VaultPathsPane):
@@ -206,7 +206,7 @@ class VaultPane(VaultPathsPane):
 
 def connect_failure_label(exc: RelayError) -> str:
     """The header's word for a connection that did not happen, naming why."""
-    from relay_tui.core.trust import NotTrustedError
+    from relay_tui.infra.trust import NotTrustedError
 
     if isinstance(exc, NotTrustedError):
         return "not trusted (run relay-tui trust)"

@@ -9,7 +9,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
-from relay_tui.core.masking import mask, safe_text
+from relay_tui.domain.masking import mask, safe_text
 from relay_tui.ui.modals import TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.vault_actions import VaultSyncPane
@@ -18,8 +18,8 @@ from relay_tui.ui.safe import plain
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 if TYPE_CHECKING:
-    from relay_tui.core.vault import Secret
-    from relay_tui.core.vault_sync import Plan
+    from relay_tui.stores.vault.store import Secret
+    from relay_tui.stores.vault.sync import Plan
 
 REVEAL_SECONDS = 20.0
 SEARCH_DELAY = 0.3

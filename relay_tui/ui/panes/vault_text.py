@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 from relay_tui.ui.widgets.grid import Row
 
 if TYPE_CHECKING:
-    from relay_tui.core.project import Environment, Project
-    from relay_tui.core.vault_config import VaultSettings
-    from relay_tui.core.vault_sync import Plan
+    from relay_tui.project.project import Environment, Project
+    from relay_tui.stores.vault.config import VaultSettings
+    from relay_tui.stores.vault.sync import Plan
 
 HELP = """\
 No Vault or OpenBao server is configured. relay-tui connects like the bao

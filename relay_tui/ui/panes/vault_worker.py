@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
 
-from relay_tui.core.vault_browse import Mount, SearchResult
+from relay_tui.stores.vault.browse import Mount, SearchResult
 
 if TYPE_CHECKING:
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.project import Environment, Project
-    from relay_tui.core.vault import Secret, VaultStore, VersionInfo
-    from relay_tui.core.vault_config import VaultSettings
-    from relay_tui.core.vault_sync import Plan
     from relay_tui.errors import RelayError
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.project.project import Environment, Project
     from relay_tui.services.changes import Actor
+    from relay_tui.stores.vault.config import VaultSettings
+    from relay_tui.stores.vault.store import Secret, VaultStore, VersionInfo
+    from relay_tui.stores.vault.sync import Plan
 
 T = TypeVar("T")
 
@@ -118,7 +118,7 @@ class VaultSearched(VaultMessage):
 # ----- jobs (run in threads; they raise RelayError on failure) -----------------------------
 def resolve_job(project: Project, env: Environment | None, connect: bool) -> VaultResolved:
     """Resolve the settings like the CLI; no server is contacted."""
-    from relay_tui.core.vault_sync import settings_for
+    from relay_tui.stores.vault.sync import settings_for
 
     settings = settings_for(project, env)
     configured = settings.addr_source != "default" or settings.token is not None
@@ -127,9 +127,9 @@ def resolve_job(project: Project, env: Environment | None, connect: bool) -> Vau
 
 def connect_job(settings: VaultSettings) -> VaultConnected:
     """Open the connection, read the status rows and the visible mounts."""
-    from relay_tui.core.vault import VaultStore
-    from relay_tui.core.vault_browse import list_mounts
-    from relay_tui.core.vault_status import read_status
+    from relay_tui.stores.vault.browse import list_mounts
+    from relay_tui.stores.vault.status import read_status
+    from relay_tui.stores.vault.store import VaultStore
 
     conn = Connection(VaultStore(settings))
     rows = conn.run(read_status)
@@ -159,7 +159,7 @@ def search_job(
     cancelled: Callable[[], bool],
 ) -> VaultSearched:
     """Search below the roots; stops between two listings once `cancelled()`."""
-    from relay_tui.core.vault_browse import search_paths
+    from relay_tui.stores.vault.browse import search_paths
 
     def list_folder(folder: str) -> list[str]:
         return conn.run(lambda store: store.list_keys(folder))
@@ -169,8 +169,8 @@ def search_job(
 
 def plan_job(conn: Connection, project: Project, env: Environment, action: str) -> VaultPlanned:
     """Compare `env`'s file (as on disk now) with its Vault path."""
-    from relay_tui.core.envfile import EnvFile
-    from relay_tui.core.vault_sync import make_plan
+    from relay_tui.project.envfile import EnvFile
+    from relay_tui.stores.vault.sync import make_plan
 
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
     plan = conn.run(lambda store: make_plan(store, project, env, envfile))

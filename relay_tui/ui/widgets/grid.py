@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from relay_tui.core.masking import safe_text
+from relay_tui.domain.masking import safe_text
 
 
 class Column(NamedTuple):

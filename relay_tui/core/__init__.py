@@ -1,1 +1,0 @@
-"""The headless service layer: no Textual, no UI."""

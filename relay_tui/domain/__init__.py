@@ -1,0 +1,1 @@
+"""Pure values and functions over them: masking, findings, generators, codecs; no I/O."""

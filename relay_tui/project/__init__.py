@@ -1,0 +1,1 @@
+"""The project model read through infra: relay.toml, environments, env files, specs."""

@@ -1,0 +1,1 @@
+"""Validation: the rules, their codes, severities, checks and fixes; rotation ages."""

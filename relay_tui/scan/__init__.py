@@ -1,0 +1,1 @@
+"""The leak scanner: sources, patterns, engine, the allow marker, baseline and reports."""
