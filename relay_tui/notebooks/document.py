@@ -7,31 +7,15 @@ import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, SecurityError, UsageError
+from relay_tui.notebooks.cell_types import CELL_TYPES, lookup
 
-# Each cell type and the parameters it accepts (none of them may hold a value).
-CELL_TYPES: dict[str, frozenset[str]] = {
-    "markdown": frozenset({"text"}),
-    "generate-env": frozenset({"env"}),
-    "generate": frozenset({"env", "key"}),
-    "set": frozenset({"env", "key", "help"}),
-    "validate": frozenset({"env"}),
-    "diff": frozenset({"env", "other"}),
-    "vault-push": frozenset({"env"}),
-    "vault-pull": frozenset({"env"}),
-    "rotate": frozenset({"env", "keys", "push"}),
-    "scan": frozenset({"path", "history"}),
-    "checklist": frozenset({"items"}),
-    "explain": frozenset({"env"}),
-    "fill-missing": frozenset({"env"}),
-    "gitignore": frozenset(),
-    "vault-check": frozenset({"env"}),
-    "write-config": frozenset(),
-}
-FORBIDDEN = frozenset({"value", "values", "secret", "token", "password"})
+if TYPE_CHECKING:
+    from relay_tui.notebooks.cell_type import CellType
+
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 STATUSES = ("ok", "failed", "not run")
 OUTPUT_FIELDS = frozenset({"status", "ran", "finished", "lines"})
@@ -44,8 +28,13 @@ _ORDINARY = re.compile(r"[a-z]+|[0-9.:]+")
 class Cell(NamedTuple):
     """One step: its type and parameters (key names, environments, text; never values)."""
 
-    type: str
+    type: str  # the name of a registered cell type (cell_types.CELL_TYPES)
     params: dict[str, Any]
+
+    @property
+    def record(self) -> CellType:
+        """Its cell type's record: what it takes, reads and writes, a person's part, its run."""
+        return lookup(self.type)
 
 
 class CellResult(NamedTuple):
@@ -104,41 +93,10 @@ def _cell(table: Any, where: str, number: int) -> tuple[Cell, CellResult | None]
             hint="types: " + ", ".join(CELL_TYPES),
         )
     params = {k: v for k, v in table.items() if k not in ("type", "output")}
-    secretive = FORBIDDEN & set(params)
-    if secretive:
-        raise ConfigurationError(
-            f"{where}: {', '.join(sorted(secretive))} cannot be saved in a notebook",
-            hint="values are asked for when the cell runs (or given with --set KEY=@file)",
-        )
-    unknown = set(params) - CELL_TYPES[kind]
-    if unknown:
-        raise ConfigurationError(
-            f"{where}: {kind} cells take {', '.join(sorted(CELL_TYPES[kind])) or 'nothing'}; "
-            f"not {', '.join(sorted(unknown))}"
-        )
-    needed = {"generate": "key", "set": "key", "diff": "other", "rotate": "keys"}.get(kind)
-    if needed and not params.get(needed):
-        raise ConfigurationError(f"{where}: a {kind} cell needs {needed}")
-    _check_params(kind, params, where)
+    lookup(kind).check_params(params, where)
     output = table.get("output")
     result = None if output is None else _output(output, kind, number, f"{where}, output")
     return Cell(kind, params), result
-
-
-def _check_params(kind: str, params: dict[str, Any], where: str) -> None:
-    if kind == "checklist":
-        from relay_tui.notebooks.checklist import check_items
-
-        check_items(params.get("items"), where)
-    keys = params.get("keys")
-    listed = isinstance(keys, list) and all(isinstance(k, str) and k for k in keys)
-    if kind == "rotate" and keys not in ("due", "ask") and not listed:
-        raise ConfigurationError(
-            f'{where}: keys must be a list of key names, "due" or "ask"',
-            hint='"due": what the ledger says is due; "ask": chosen when the cell runs',
-        )
-    if "push" in params and not isinstance(params["push"], bool):
-        raise ConfigurationError(f"{where}: push must be true or false")
 
 
 def _output(table: Any, kind: str, number: int, where: str) -> CellResult:

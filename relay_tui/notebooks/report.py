@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.notebooks.cell_type import View
 from relay_tui.notebooks.checklist import checklist_items, is_late, utc_text, within_text
 from relay_tui.notebooks.document import Cell, CellResult, Notebook
 
@@ -25,8 +26,9 @@ def _line(text: str) -> str:
 def timeline_markdown(notebook: Notebook, results: list[CellResult], options: RunOptions) -> str:
     """The run report: title, start (UTC), then each cell's time, type, status and lines.
 
-    Checklist cells list their items with the deadline, the time each was ticked or "open", and
-    LATE where it was ticked after its deadline (or is still open past it).
+    Checklist cells (View.CHECKLIST) list their items with the deadline, the time each was
+    ticked or "open", and LATE where it was ticked after its deadline (or is still open past it);
+    prose (View.PROSE) is quoted.
     """
     now = datetime.datetime.now(datetime.UTC)
     started = options.started or min(
@@ -48,9 +50,10 @@ def timeline_markdown(notebook: Notebook, results: list[CellResult], options: Ru
         status = result.status if result else "not run"
         when = _seconds(result.started) if result and result.started else "-"
         out += [f"### {number}. {cell.type}: {status}", "", f"Time: {when}", ""]
-        if cell.type == "checklist":
+        view = cell.record.view
+        if view is View.CHECKLIST:
             out += _checklist(number, cell, options, started, now)
-        elif cell.type == "markdown":
+        elif view is View.PROSE:
             out += [
                 f"> {_line(line)}" if line else ">" for line in (result.lines if result else [])
             ]

@@ -7,18 +7,12 @@ from typing import NamedTuple
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
-from relay_tui.notebooks.cells import (
-    RUNNERS,
-    CellFailed,
-    NeedsPerson,
-    cell_env,
-    cell_keys,
-)
+from relay_tui.notebooks.cell_type import CellFailed, NeedsPerson, Person
+from relay_tui.notebooks.cell_types.helpers import cell_env, secret_keys
 from relay_tui.notebooks.document import Cell, CellResult, Notebook
 from relay_tui.project.project import Project
 
 __all__ = [
-    "RUNNERS",
     "CellFailed",
     "CellResult",
     "NeedsPerson",
@@ -55,7 +49,7 @@ def run_cell(number: int, cell: Cell, project: Project, options: RunOptions) -> 
     started = _now()
     status = "failed"
     try:
-        lines = RUNNERS[cell.type](number, cell, project, options)
+        lines = cell.record.run(number, cell, project, options)
         status = "ok"
     except NeedsPerson as exc:
         lines = [exc.message, *exc.lines, *([f"hint: {exc.hint}"] if exc.hint else [])]
@@ -92,61 +86,28 @@ def run_notebook(notebook: Notebook, project: Project, options: RunOptions) -> l
 
 def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
     """(key, help) a person must give before the cell can run, minus those in options.inputs."""
-    from relay_tui.project.specs import spec_for
-
-    needed: list[tuple[str, str]] = []
-    if cell.type == "set":
-        key = str(cell.params.get("key", ""))
-        needed = [(key, str(cell.params.get("help") or spec_for(project.specs, key).help))]
-    elif cell.type == "fill-missing":
-        from relay_tui.notebooks import setup_steps
-
-        needed = setup_steps.values_needed(project, cell_env(cell, project, options))
-    elif cell.type == "rotate":
-        env = cell_env(cell, project, options)
-        for key in cell_keys(cell, project, env, options):
-            spec = spec_for(project.specs, key)
-            if not spec.generatable:
-                needed.append((key, spec.help or spec.kind))
+    record = cell.record
+    if record.values_needed is None:
+        return []
+    needed = record.values_needed(cell, project, options)
     return [(key, text or "a value") for key, text in needed if key not in options.inputs]
 
 
 def needs_keys(cell: Cell) -> bool:
     """Whether a person chooses the cell's keys when it runs (keys = "ask")."""
-    return cell.params.get("keys") == "ask"
+    return Person.CHOOSES_KEYS in cell.record.person and cell.params.get("keys") == "ask"
 
 
 def key_choices(cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """The keys one may choose for an "ask" cell: the env's secrets that have a value."""
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.project.specs import spec_for
-
-    env = cell_env(cell, project, options)
-    if not env.file.exists():
-        return []
-    values = EnvFile.load(env.file).values()
-    return [k for k, v in values.items() if v and spec_for(project.specs, k).is_secret]
-
-
-_READS_ENV = frozenset(
-    {"generate-env", "generate", "set", "validate", "diff", "vault-push", "vault-pull", "rotate"}
-    | {"fill-missing"}
-)
-_WRITES_ENV = frozenset({"generate-env", "generate", "set", "vault-pull", "rotate", "fill-missing"})
+    return secret_keys(project, cell_env(cell, project, options))
 
 
 def reads(cell: Cell, default_env: str) -> frozenset[str]:
-    """The environments whose files the cell reads."""
-    if cell.type not in _READS_ENV:
-        return frozenset()
-    env = str(cell.params.get("env") or default_env)
-    if cell.type == "diff":
-        return frozenset({env, str(cell.params.get("other", ""))})
-    return frozenset({env})
+    """The environments whose files the cell reads (its record says)."""
+    return cell.record.reads(cell, default_env)
 
 
 def writes(cell: Cell, default_env: str) -> frozenset[str]:
-    """The environments whose files the cell changes."""
-    if cell.type not in _WRITES_ENV:
-        return frozenset()
-    return frozenset({str(cell.params.get("env") or default_env)})
+    """The environments whose files the cell changes (its record says)."""
+    return cell.record.writes(cell, default_env)

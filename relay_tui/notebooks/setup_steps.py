@@ -284,16 +284,13 @@ def _token_by_use(store: VaultStore, project: Project, env: Environment) -> list
 
 
 def _path_line(store: VaultStore, project: Project, env: Environment) -> str:
-    from relay_tui.stores.vault.sync import vault_path_of
+    from relay_tui.stores.vault.config import vault_path_of
 
     if not env.vault_path:
         return f"vault path: none for {env.name} in {CONFIG_NAME} (vault_path): not checked"
     path = vault_path_of(project, env, store.settings)
     location = store.locate(path)
-    if location.kv_version == 1:
-        count = len(store.read_v1_or_empty(location))
-    else:
-        count = len(store.read(path).data) if store.current_version(location) else 0
+    count = len(store.current(location).data)
     shown = safe_text(location.full)
     if not count:
         return f"vault path {shown}: does not exist yet (a push creates it)"

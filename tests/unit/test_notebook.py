@@ -284,7 +284,7 @@ def test_cells_that_ask_say_what_they_need(project: Path) -> None:
 
 
 def test_invalidates_says_what_a_rotation_breaks() -> None:
-    from relay_tui.notebooks.cells import invalidates
+    from relay_tui.notebooks.cell_types.rotate import invalidates
     from relay_tui.project.specs import spec_for
 
     keys = ("JWT_SECRET_KEY", "DATABASE_PASSWORD", "INTERNAL_API_KEY", "STRIPE_SECRET_KEY", "PORT")

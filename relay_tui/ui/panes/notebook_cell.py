@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.notebooks.cell_type import View
 from relay_tui.ui.notebook_state import FAILED, NOT_RUN, OK, RUNNING, STALE, Entry
 
 STATE_MARK = {NOT_RUN: "·", RUNNING: "…", OK: "✓", FAILED: "✗", STALE: "~"}
@@ -47,7 +48,7 @@ class CellView(Static, can_focus=True):
         self.update(self.render_text())
 
     def render_text(self) -> Group:
-        """Header, then the body indented: markdown text, checklist items, or the last result."""
+        """Header, then the body indented: prose, checklist items, or the last result."""
         entry = self.entry
         header = Text()
         header.append(f"{STATE_MARK[entry.state]} [{self.number}] ", style="bold")
@@ -62,9 +63,10 @@ class CellView(Static, can_focus=True):
     def body(self) -> list[str]:
         """The lines under the header."""
         entry, cell = self.entry, self.entry.cell
-        if cell.type == "markdown":
+        view = cell.record.view
+        if view is View.PROSE:
             return rewrap(str(cell.params.get("text", "")))
-        if cell.type == "checklist":
+        if view is View.CHECKLIST:
             return self._checklist_lines()
         if entry.result is None or entry.state == RUNNING:
             return []

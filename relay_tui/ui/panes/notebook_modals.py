@@ -14,26 +14,6 @@ from relay_tui.errors import RelayError
 from relay_tui.notebooks.document import Cell
 from relay_tui.ui.safe import plain
 
-# What a new cell of each type starts with (the user edits it before it runs).
-STARTERS: dict[str, dict[str, object]] = {
-    "markdown": {"text": "What this step is for."},
-    "explain": {},
-    "generate-env": {},
-    "generate": {"key": "KEY_NAME"},
-    "set": {"key": "KEY_NAME", "help": "where to find this value"},
-    "fill-missing": {},
-    "validate": {},
-    "diff": {"other": "production"},
-    "vault-push": {},
-    "vault-pull": {},
-    "rotate": {"keys": ["KEY_NAME"]},
-    "checklist": {"items": [{"text": "something a person does", "within": "24h"}]},
-    "gitignore": {},
-    "vault-check": {},
-    "write-config": {},
-    "scan": {},
-}
-
 
 def cell_toml(cell: Cell) -> str:
     """A cell as the TOML lines of its [[cells]] table."""

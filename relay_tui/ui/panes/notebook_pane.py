@@ -61,11 +61,13 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_tick(self) -> None:
         """Tick or untick the focused checklist's items; the time of each tick is kept."""
+        from relay_tui.notebooks.cell_type import Person
         from relay_tui.notebooks.checklist import checklist_items
         from relay_tui.ui.panes.notebook_modals import ChooseScreen
 
         index = self.cursor_index()
-        if not self.state.entries or self.state.entries[index].cell.type != "checklist":
+        entries = self.state.entries
+        if not entries or Person.TICKS not in entries[index].cell.record.person:
             self.notify("t ticks items of a checklist cell: move to one first")
             return
         entry = self.state.entries[index]
@@ -104,7 +106,7 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_add(self) -> None:
         """Add a cell of a chosen type below the focused one, then edit it."""
-        from relay_tui.notebooks.document import CELL_TYPES
+        from relay_tui.notebooks.cell_types import CELL_TYPES
         from relay_tui.ui.modals import PickScreen
 
         kind = await self.app.push_screen_wait(
@@ -113,9 +115,10 @@ class NotebookPane(NotebookView):
         if kind is None:
             return
         index = self.cursor_index() + 1 if self.state.entries else 0
-        self.state.insert(index, new_cell(kind))
+        cell = new_cell(kind)
+        self.state.insert(index, cell)
         self.redraw_all(rebuild=True, focus=index)
-        if kind not in ("explain", "generate-env", "gitignore", "validate", "vault-check"):
+        if cell.record.edit_when_added:
             await self.edit_cell(index)
 
     @work(exclusive=True, group="notebook-dialog")

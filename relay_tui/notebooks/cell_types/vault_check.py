@@ -1,0 +1,23 @@
+"""The vault-check cell: the Vault server, its seal, the token and the env's path (a count)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relay_tui.notebooks.cell_type import CellType, Param
+from relay_tui.notebooks.cell_types.helpers import cell_env
+
+if TYPE_CHECKING:
+    from relay_tui.notebooks.document import Cell
+    from relay_tui.notebooks.runner import RunOptions
+    from relay_tui.project.project import Project
+
+
+def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
+    """What setup_steps.vault_check found (skipped without an address or a token)."""
+    from relay_tui.notebooks import setup_steps
+
+    return setup_steps.vault_check(project, cell_env(cell, project, options))
+
+
+CELL_TYPE = CellType("vault-check", run, params=(Param("env"),), edit_when_added=False)

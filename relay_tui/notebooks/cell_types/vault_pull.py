@@ -1,0 +1,27 @@
+"""The vault-pull cell: bring the environment's Vault path into its file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relay_tui.notebooks.cell_type import CellType, Param, its_env
+from relay_tui.notebooks.cell_types.helpers import vault_sync
+
+if TYPE_CHECKING:
+    from relay_tui.notebooks.document import Cell
+    from relay_tui.notebooks.runner import RunOptions
+    from relay_tui.project.project import Project
+
+
+def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
+    """Pull the keys that differ; "in sync" when none does."""
+    return vault_sync("pull", cell, project, options)
+
+
+CELL_TYPE = CellType(
+    "vault-pull",
+    run,
+    params=(Param("env"),),
+    reads=its_env,
+    writes=its_env,
+)
