@@ -1,4 +1,8 @@
-"""The workbench app: header, panes on number keys, footer, palette; validation in a worker."""
+"""The workbench app: header, panes on number keys, footer, palette; validation in a worker.
+
+Messages up, attributes down: panes post the messages of `ui/messages.py`; the app answers
+by setting the panes' attributes and calling their hooks (`env_changed`, `data_changed`, ...).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,16 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.ui import crash
-from relay_tui.ui.messages import FindingsReady
+from relay_tui.ui.messages import (
+    CopyRequested,
+    DataChanged,
+    FindingsReady,
+    IncidentRequested,
+    SwitchEnvironment,
+    ValidationRequested,
+    VaultStateChanged,
+    VaultValuesRead,
+)
 from relay_tui.ui.pane_registry import make_pane
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_pane import EnvPane
@@ -59,7 +72,7 @@ class RelayApp(App[int]):
     def compose(self) -> ComposeResult:
         yield Static(id="header")
         with ContentSwitcher(initial="pane-env", id="panes"):
-            yield EnvPane()  # the other panes are built the first time they are shown
+            yield self._hand_down(EnvPane(), active=True)  # the others: when first shown
         yield Footer(compact=True)  # room for every key that matters at 80 columns
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -125,6 +138,14 @@ class RelayApp(App[int]):
             return
         self._theme_saved = name
 
+    def _hand_down(self, pane: Pane, *, active: bool = False) -> Pane:
+        """Give a new pane what it reads from the app (attributes down), before it is mounted."""
+        pane.session = self.session
+        pane.vault_values = self.vault_values
+        pane.needs_setup = self.needs_setup()
+        pane.is_active = active
+        return pane
+
     @property
     def active_pane(self) -> Pane:
         switcher = self.query_one("#panes", ContentSwitcher)
@@ -157,9 +178,11 @@ class RelayApp(App[int]):
     async def action_pane(self, pane_id: str) -> None:
         switcher = self.query_one("#panes", ContentSwitcher)
         if not self.query(f"#{pane_id}"):
-            await switcher.mount(make_pane(pane_id))
+            await switcher.mount(self._hand_down(make_pane(pane_id)))
         switcher.current = pane_id
         pane = self.active_pane
+        for each in self.panes():
+            each.is_active = each is pane
         pane.shown()
         self.update_header()
         self.call_after_refresh(pane.focus_default)
@@ -199,6 +222,8 @@ class RelayApp(App[int]):
         self.vault_label = label
         if values is not None:
             self.vault_values = values
+            for pane in self.panes():
+                pane.vault_values = values
         self.update_header()
 
     @work(thread=True, exclusive=True, group="vault-label")
@@ -225,6 +250,30 @@ class RelayApp(App[int]):
     def _label_unless_connected(self, label: str) -> None:
         if not self.query("#pane-vault"):  # once pane 4 exists, it reports the connection
             self.set_vault(label)
+
+    # ----- what the panes ask for (messages up) ---------------------------------------------
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.data_changed(message.env)
+
+    def on_switch_environment(self, message: SwitchEnvironment) -> None:
+        self.switch_env(message.name)
+
+    def on_validation_requested(self, message: ValidationRequested) -> None:
+        self.run_validation()
+
+    def on_vault_state_changed(self, message: VaultStateChanged) -> None:
+        self.set_vault(message.label)
+
+    def on_vault_values_read(self, message: VaultValuesRead) -> None:
+        self.set_vault(self.vault_label, {**self.vault_values, message.env: message.values})
+
+    def on_copy_requested(self, message: CopyRequested) -> None:
+        self.copy_secret(message.value, message.what, message.env, list(message.keys))
+
+    async def on_incident_requested(self, message: IncidentRequested) -> None:
+        from relay_tui.ui.incident import open_incident
+
+        await open_incident(self, message.env, message.key)
 
     # ----- validation in a worker ----------------------------------------------------------
     @work(thread=True, exclusive=True, group="validate")

@@ -1,8 +1,10 @@
-"""What every pane shares: its title, the session, and hooks the app calls after changes."""
+"""What every pane shares: its title, what the app hands down, and the hooks it calls."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
 
@@ -10,23 +12,29 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 
 if TYPE_CHECKING:
-    from relay_tui.ui.app import RelayApp
     from relay_tui.ui.session import Session
+
+NO_VAULT_VALUES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({})
 
 
 class Pane(Vertical):
-    """A pane of the workbench; subclasses set TITLE and override the hooks they need."""
+    """A pane of the workbench; subclasses set TITLE and override the hooks they need.
+
+    Messages up, attributes down: a pane posts a message from `ui/messages.py` for work that
+    is not its own, and never calls the app. The app sets these attributes (`session` before
+    the pane is mounted) and calls the hooks below.
+    """
 
     TITLE = "pane"
 
-    @property
-    def relay(self) -> RelayApp:
-        """The workbench app this pane is mounted in (panes run only inside it)."""
-        return cast("RelayApp", self.app)
-
-    @property
-    def session(self) -> Session:
-        return self.relay.session
+    session: Session
+    """The project and its files (set by the app when it creates the pane)."""
+    vault_values: Mapping[str, Mapping[str, str | None]] = NO_VAULT_VALUES
+    """The values the Vault pane has read, by environment (the matrix's vault columns)."""
+    needs_setup = False
+    """A template and no development file yet when the pane was created (first-time setup)."""
+    is_active = False
+    """This pane is the one shown."""
 
     def env_changed(self, name: str) -> None:
         """The active environment changed."""

@@ -18,6 +18,7 @@ from relay_tui.project.specs import spec_for
 from relay_tui.rules.matrix import build_matrix
 from relay_tui.services.changes import read_only_reason
 from relay_tui.services.reveals import record_reveal
+from relay_tui.ui.messages import CopyRequested, DataChanged, SwitchEnvironment
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen, TableScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_badges import env_rows
@@ -99,7 +100,7 @@ class EnvPane(Pane):
     def _show_matrix(self, keep: str | None) -> None:
         session = self.session
         columns = {n: session.values(n) for n in session.env_names() if n != TEMPLATE}
-        columns.update({f"vault:{n}": v for n, v in self.relay.vault_values.items()})
+        columns.update({f"vault:{n}": dict(v) for n, v in self.vault_values.items()})
         matrix = build_matrix(session.project, columns)
         rows = [
             Row(
@@ -136,7 +137,7 @@ class EnvPane(Pane):
     def on_grid_highlighted(self, event: Grid.Highlighted) -> None:
         if event.grid.id == "envs":
             if event.row is not None and event.row.key != self.session.active:
-                self.relay.switch_env(event.row.key)
+                self.post_message(SwitchEnvironment(event.row.key))
             return
 
     def _moved(self, row: Row | None) -> None:
@@ -213,9 +214,8 @@ class EnvPane(Pane):
         key = self._current_key()
         value = self.session.values(self.session.active).get(key) if key else None
         if key and value:
-            self.relay.copy_secret(
-                value, f"{self.session.active} {key}", self.session.active, [key]
-            )
+            what, env = f"{self.session.active} {key}", self.session.active
+            self.post_message(CopyRequested(value, what, env, (key,)))
 
     # ----- editing -------------------------------------------------------------------------
     def _editable(self) -> bool:
@@ -334,7 +334,7 @@ class EnvPane(Pane):
             self.notify(safe_text(warning), severity="warning", markup=False)
         self.session.warnings.clear()
         self.notify(f"saved {len(written)} change(s) to {name}", markup=False)
-        self.relay.data_changed(name)
+        self.post_message(DataChanged(name))
 
     def _conflict(self, name: str, exc: ConflictError) -> None:
         choices = [
@@ -349,14 +349,14 @@ class EnvPane(Pane):
                 self.notify("your changes sit on the new file: review, then press s", markup=False)
             elif choice == "discard":
                 self.session.reload(name)
-            self.relay.data_changed(name)
+            self.post_message(DataChanged(name))
 
         title = f"{safe_text(exc.message)}: the file changed on disk since it was read"
         self.app.push_screen(PickScreen(title, choices), done)
 
     def action_reload(self) -> None:
         self.session.reload(self.session.active)
-        self.relay.data_changed(self.session.active)
+        self.post_message(DataChanged(self.session.active))
 
     # ----- views ---------------------------------------------------------------------------
     def action_matrix(self) -> None:

@@ -18,6 +18,7 @@ from relay_tui.domain.masking import MASK, safe_text
 from relay_tui.errors import RelayError
 from relay_tui.project.project import Project
 from relay_tui.project.template import FillResult, fill_template
+from relay_tui.ui.messages import CopyRequested, DataChanged
 from relay_tui.ui.modals import ConfirmScreen, PickScreen
 from relay_tui.ui.panes import generate_form as form
 from relay_tui.ui.panes.base import Pane
@@ -193,7 +194,7 @@ class GeneratePane(Pane):
     def action_copy(self) -> None:
         value = self._need_value("copy")
         if value is not None:
-            self.relay.copy_secret(value, f"generated {self.generated_kind}")
+            self.post_message(CopyRequested(value, f"generated {self.generated_kind}"))
 
     # ----- inserting into a key ------------------------------------------------------------
     def action_insert(self) -> None:
@@ -239,7 +240,7 @@ class GeneratePane(Pane):
         except RelayError as exc:
             self.fail(exc)
             return
-        self.relay.data_changed(env)
+        self.post_message(DataChanged(env))
         self.notify(f"staged {safe_text(key)} in {env}, press s in Env files to save",
                     markup=False)  # fmt: skip
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
+from relay_tui.ui.messages import DataChanged, SwitchEnvironment
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen
 from relay_tui.ui.notebook_state import FAILED, OK, RUNNING, Entry
 from relay_tui.ui.panes.notebook_modals import ChooseScreen
@@ -78,10 +79,11 @@ async def run_one(pane: NotebookPane, index: int) -> CellResult:
     from relay_tui.ui.session import TEMPLATE
 
     if session.active == TEMPLATE and state.default_env in session.project.environments:
-        pane.relay.switch_env(state.default_env)  # the setup's new .env becomes the active one
+        # the setup's new .env becomes the active one
+        pane.post_message(SwitchEnvironment(state.default_env))
     pane.redraw_all()
     if changed:
-        pane.relay.data_changed(None)
+        pane.post_message(DataChanged(None))
     if result.status == FAILED:
         pane.notify(f"cell {number} failed: see the lines under it", severity="error")
     return result
@@ -130,13 +132,10 @@ async def ask(pane: NotebookPane, entry: Entry, options: RunOptions) -> RunOptio
         inputs[key] = value
     options = options._replace(inputs=inputs)
     yes = False
-    if cell.type == "write-config" and not (project.root / "relay.toml").exists():
-        yes = await pane.app.push_screen_wait(
-            ConfirmScreen(
-                "Write relay.toml describing what the setup learned?\n"
-                "(environments, kinds and cadences; never a value)"
-            )
-        )
+    confirm = cell.record.confirm  # e.g. write-config's: "Write relay.toml …?"
+    question = confirm(cell, project) if confirm is not None else None
+    if question is not None:
+        yes = await pane.app.push_screen_wait(ConfirmScreen(question))
     for env in sorted(writes(cell, options.env)):
         if project.environment(env).protected:
             yes = await pane.app.push_screen_wait(

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.document import Cell, Notebook
+from relay_tui.ui.messages import SwitchEnvironment
 from relay_tui.ui.notebook_state import NotebookState
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.notebook_cell import CellView
@@ -42,7 +43,7 @@ class NotebookView(Pane):
 
     def on_mount(self) -> None:
         if self._state is None:
-            self.open_notebook(SETUP if self.relay.needs_setup() else "rotate-what-is-due")
+            self.open_notebook(SETUP if self.needs_setup else "rotate-what-is-due")
 
     # ----- opening and drawing ---------------------------------------------------------
     def default_env(self) -> str:
@@ -52,8 +53,9 @@ class NotebookView(Pane):
         active = self.session.active
         return "development" if active == TEMPLATE else active
 
-    def open_notebook(self, name: str) -> None:
-        """Open a notebook by name (built in or in the project's notebooks/) or path."""
+    def open_notebook(self, name: str, env: str | None = None) -> None:
+        """Open a notebook by name (built in or in the project's notebooks/) or path, on `env`
+        (by default the active environment)."""
         from relay_tui.notebooks.document import find, load
 
         try:
@@ -61,18 +63,19 @@ class NotebookView(Pane):
         except RelayError as exc:
             self.fail(exc)
             return
-        self.show(book)
+        self.show(book, env)
 
     def open_incident(self, env: str, keys: list[str]) -> None:
         """The incident-response notebook on `env`, with `keys` ticked when it asks which leaked."""
-        if env in self.session.env_names() and env != self.session.active:
-            self.relay.switch_env(env)
-        self.open_notebook("incident-response")
+        switch = env in self.session.env_names() and env != self.session.active
+        if switch:  # the app makes it the active one everywhere, once this message arrives
+            self.post_message(SwitchEnvironment(env))
+        self.open_notebook("incident-response", env if switch else None)
         self.state.preset_keys = tuple(keys)
 
-    def show(self, book: Notebook) -> None:
+    def show(self, book: Notebook, env: str | None = None) -> None:
         """Replace the open notebook (its results are the saved outputs, if any)."""
-        self._state = NotebookState(book, self.default_env())
+        self._state = NotebookState(book, env or self.default_env())
         self.redraw_all(rebuild=True)
 
     def redraw_all(self, *, rebuild: bool = False, focus: int | None = None) -> None:
@@ -145,7 +148,9 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def new_cell(kind: str) -> Cell:
-    """A cell of `kind` with starter parameters."""
-    from relay_tui.ui.panes.notebook_modals import STARTERS
+    """A cell of `kind` with its type's starter parameters."""
+    import copy
 
-    return Cell(kind, dict(STARTERS.get(kind, {})))
+    from relay_tui.notebooks.cell_types import lookup
+
+    return Cell(kind, copy.deepcopy(dict(lookup(kind).starter)))

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from relay_tui.errors import RelayError
 from relay_tui.scan.allow import MARKER, allow_refusal, where
+from relay_tui.ui.messages import IncidentRequested
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.scan_actions import (
@@ -329,26 +330,5 @@ class ScanPane(Pane):
                 markup=False,
             )
             return
-        from relay_tui.ui.panes.notebook_pane import NotebookPane
-
         env, key = parts
-        open_books = self.relay.query(NotebookPane)
-        if open_books and open_books.first().state.dirty:
-
-            async def answered(yes: bool | None) -> None:
-                if yes:
-                    await self.open_incident(env, key)
-
-            question = "The open notebook has unsaved changes. Open incident response anyway?"
-            self.app.push_screen(ConfirmScreen(question), answered)
-            return
-        self.call_later(self.open_incident, env, key)
-
-    async def open_incident(self, env: str, key: str) -> None:
-        """Switch to the Notebook pane and open incident response on `env` with `key` ticked."""
-        from relay_tui.ui.panes.notebook_pane import NotebookPane
-
-        relay = self.relay
-        await relay.action_pane("pane-notebook")
-        relay.query_one(NotebookPane).open_incident(env, [key])
-        relay.notify(f"incident response for {safe_text(env)} {safe_text(key)}", markup=False)
+        self.post_message(IncidentRequested(env, key))  # the app switches to the Notebook pane

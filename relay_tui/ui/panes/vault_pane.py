@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, ConflictError, RelayError
 from relay_tui.project.project import Environment
+from relay_tui.ui.messages import VaultStateChanged
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.vault_paths import FIELD_COLUMNS, VaultPathsPane
 from relay_tui.ui.panes.vault_text import HELP, status_lines, sync_line
@@ -145,15 +146,15 @@ class VaultPane(VaultPathsPane):
         self.query_one("#vault-body").display = message.configured
         if not message.configured:
             self._status(["Vault is not configured: set an address and a token (see below)."])
-            self.relay.set_vault("not configured")
+            self.post_message(VaultStateChanged("not configured"))
         elif message.connecting:
             self._status([*status_lines(settings, []), "connecting…"])
-            self.relay.set_vault("connecting…")
+            self.post_message(VaultStateChanged("connecting…"))
         else:
             self._status([*status_lines(settings, []), "not connected yet (pane 4 connects)"])
-            self.relay.set_vault(f"{settings.addr} (not connected)")
+            self.post_message(VaultStateChanged(f"{settings.addr} (not connected)"))
         self.activity()
-        if self.started and self.relay.active_pane is self:
+        if self.started and self.is_active:
             self.focus_default()
 
     def on_vault_connected(self, message: jobs.VaultConnected) -> None:
@@ -164,7 +165,8 @@ class VaultPane(VaultPathsPane):
         self._status(status_lines(settings, message.rows))
         sealed = any(label == "sealed" and value != "no" for label, value in message.rows)
         namespace = settings.namespace or "root"
-        self.relay.set_vault(f"{settings.addr} ({namespace} ns)" + (" SEALED" if sealed else ""))
+        label = f"{settings.addr} ({namespace} ns)" + (" SEALED" if sealed else "")
+        self.post_message(VaultStateChanged(label))
         self.paths.show_mounts([(m.path + "/", m.label) for m in message.mounts])
         first = self.paths.nodes.get(message.mounts[0].path + "/") if message.mounts else None
         if first is not None:
@@ -180,7 +182,7 @@ class VaultPane(VaultPathsPane):
             where = status_lines(self.settings, []) if self.settings else []
             lines = [*where, exc.message, (exc.hint + " · " if exc.hint else "") + "R tries again"]
             self._status(lines, failed=True)
-            self.relay.set_vault(connect_failure_label(exc))
+            self.post_message(VaultStateChanged(connect_failure_label(exc)))
             self.paths.show_note("not connected")
             return
         if message.what == "list":
