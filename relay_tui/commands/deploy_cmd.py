@@ -63,7 +63,7 @@ def run_run(args: argparse.Namespace) -> int:
 def _external_secret(project: Project, env: Environment) -> int:
     from relay_tui.domain.export import external_secret
     from relay_tui.project.specs import spec_for
-    from relay_tui.stores.vault.sync import settings_for, vault_path_of
+    from relay_tui.stores.vault.config import settings_for, vault_path_of
 
     settings = settings_for(project, env)
     full = vault_path_of(project, env, settings)

@@ -22,7 +22,7 @@ from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
     from relay_tui.services.changes import Outcome
-    from relay_tui.stores.vault.sync import Plan
+    from relay_tui.stores.plans import Plan
 
 
 def run_vault(args: argparse.Namespace) -> int:
@@ -154,7 +154,8 @@ def _history(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace, direction: str) -> int:
     from relay_tui.project.envfile import EnvFile
-    from relay_tui.stores.vault.sync import make_plan, settings_for
+    from relay_tui.stores.plans import make_plan
+    from relay_tui.stores.vault.config import settings_for, vault_path_of
 
     project = project_from(args)
     env = project.environment(args.env)
@@ -164,7 +165,7 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
         require_writable(actor_from(args, f"relay-tui vault {direction}"), env.name)
     store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
-    plan = make_plan(store, project, env, envfile)
+    plan = make_plan(store, project, env, envfile, vault_path_of(project, env, store.settings))
     _print_plan(plan, args.json, direction == "pull" and not args.dry_run)
     if direction == "diff":
         return 0 if plan.in_sync else 1
@@ -200,7 +201,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _print_plan(plan: Plan, as_json: bool, pulling: bool) -> None:
     groups = {
         "only in the file": plan.only_local,
-        "only in Vault": plan.only_vault,
+        "only in Vault": plan.only_store,
         "changed": plan.changed,
         "unchanged": plan.unchanged,
     }

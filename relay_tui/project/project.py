@@ -22,7 +22,7 @@ _NOT_ENV_SUFFIXES = (
     ".tmp", "~", ".keys", ".vault", ".lock",
 )  # fmt: skip
 ENV_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z", re.I)
-_ENV_FIELDS = {"file", "protected", "vault_path", "vault_addr", "vault_mount"}
+_ENV_FIELDS = {"file", "protected", "store", "vault_path", "vault_addr", "vault_mount"}
 
 
 class Environment(NamedTuple):
@@ -35,6 +35,7 @@ class Environment(NamedTuple):
     vault_path: str | None = None
     vault_addr: str | None = None
     vault_mount: str | None = None
+    store: str | None = None  # the kind of secret store; None: Vault when vault_path is set
 
     @property
     def exists(self) -> bool:
@@ -149,7 +150,7 @@ def _configured_environments(root: Path, tables: dict[str, Any]) -> dict[str, En
             raise ConfigurationError(f"{where}: file must be a path")
         if not isinstance(protected, bool):
             raise ConfigurationError(f"{where}: protected must be true or false")
-        optional = {k: table.get(k) for k in ("vault_path", "vault_addr", "vault_mount")}
+        optional = {k: table.get(k) for k in ("vault_path", "vault_addr", "vault_mount", "store")}
         for key, value in optional.items():
             if value is not None and not isinstance(value, str):
                 raise ConfigurationError(f"{where}: {key} must be a string")

@@ -1,8 +1,6 @@
-"""Changes to Vault: push a plan, pull it into the file, put fields, push rotated values."""
+"""Changes to a secret store: push or pull a plan, put fields, push rotated values."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.project.envfile import EnvFile
@@ -15,19 +13,20 @@ from relay_tui.services.changes import (
     require_allowed,
     require_writable,
 )
-from relay_tui.stores.vault.store import VaultStore
-from relay_tui.stores.vault.sync import Plan, apply_pull, apply_push, push_values
+from relay_tui.stores.base import SecretStore
+from relay_tui.stores.dates import record_after_write
+from relay_tui.stores.plans import Plan, apply_pull, apply_push, merge_fields, push_values
 
 
 def _planned_keys(plan: Plan) -> list[str]:
-    return sorted(plan.only_local + plan.only_vault + plan.changed)
+    return sorted(plan.only_local + plan.only_store + plan.changed)
 
 
 def push_plan(
-    store: VaultStore, plan: Plan, env: Environment, actor: Actor, *, prune: bool = False
+    store: SecretStore, plan: Plan, env: Environment, actor: Actor, *, prune: bool = False
 ) -> tuple[int | None, Outcome]:
-    """Write the file's values to Vault with check-and-set against the plan's version; audited
-    as push; rotation dates go to the path's metadata."""
+    """Write the file's values to the store with check-and-set against the plan's version;
+    audited as push; rotation dates go to the store where it keeps them."""
     outcome = Outcome(changed=_planned_keys(plan))
     with audited(actor, "push", env.name, outcome.changed, outcome, plan.location.full):
         require_allowed(actor, env)
@@ -42,7 +41,7 @@ def push_plan(
 def pull_plan(
     plan: Plan, env: Environment, envfile: EnvFile, actor: Actor, *, prune: bool = False
 ) -> Outcome:
-    """Write Vault's values into the file through the safe writer; audited as pull."""
+    """Write the store's values into the file through the safe writer; audited as pull."""
     outcome = Outcome(changed=_planned_keys(plan))
     with audited(actor, "pull", env.name, outcome.changed, outcome, plan.location.full):
         require_allowed(actor, env)
@@ -52,25 +51,16 @@ def pull_plan(
 
 
 def put_fields(
-    store: VaultStore, path: str, data: dict[str, str], actor: Actor
+    store: SecretStore, path: str, data: dict[str, str], actor: Actor
 ) -> tuple[int | None, Outcome]:
     """Merge `data` into the fields at `path` with check-and-set against the version read
     just before (a change in between is refused, not lost); audited as put; dated."""
-    from relay_tui.stores.vault.rotation_dates import record_after_write
-
     outcome = Outcome(changed=sorted(data))
     with audited(actor, "put", None, outcome.changed, outcome, safe_text(path)):
         require_writable(actor, path)
-        location = store.locate(path)
-        base = store.current_version(location)
-        current: dict[str, Any] = (
-            store.read(path).data if base else store.read_v1_or_empty(location)
-        )
-        version = store.write(path, {**current, **data}, cas=base)
+        location, current, merged, version = merge_fields(store, path, data)
     changed = [k for k, v in data.items() if current.get(k) != v]
-    warning = record_after_write(
-        store, location, {k: k for k in data}, changed, {}, {**current, **data}
-    )
+    warning = record_after_write(store, location, {k: k for k in data}, changed, {}, merged)
     outcome.warnings += [warning] if warning else []
     where = f" (version {version})" if version else ""
     outcome.summary = f"wrote {', '.join(outcome.changed)} to {safe_text(path)}{where}"
@@ -80,8 +70,8 @@ def put_fields(
 def push_rotated(
     project: Project, env: Environment, values: dict[str, str], actor: Actor
 ) -> Outcome:
-    """Write freshly rotated values into the environment's Vault path (check-and-set, other
-    fields kept); audited as push; rotation dates recorded in the path's metadata."""
+    """Write freshly rotated values into the environment's store path (check-and-set, other
+    fields kept); audited as push; rotation dates recorded where the store keeps them."""
     outcome = Outcome(changed=sorted(values))
     with audited(actor, "push", env.name, outcome.changed, outcome, "rotate"):
         require_allowed(actor, env)

@@ -76,7 +76,7 @@ FORBIDDEN = {
     "relay_tui.project.envstore": {"check_allowed", "WritePolicy", "edit_env", "save_env",
                                    "rotate_in_file", "write_new_file", "write_requested",
                                    "check_destination"},
-    "relay_tui.stores.vault.sync": {"apply_push", "apply_pull", "push_values"},
+    "relay_tui.stores.plans": {"apply_push", "apply_pull", "push_values", "merge_fields"},
 }  # fmt: skip
 
 

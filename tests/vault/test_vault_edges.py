@@ -163,7 +163,7 @@ def test_push_refuses_a_change_made_after_the_plan(bao, sync_project: Path) -> N
     from relay_tui.project.envfile import EnvFile
     from relay_tui.project.envstore import WritePolicy
     from relay_tui.project.project import load_project
-    from relay_tui.stores.vault.sync import apply_push, make_plan
+    from relay_tui.stores.plans import apply_push, make_plan
 
     bao.kv2_put("edge/staging", {"A": "1"})
     before = bao.expect({200}, "GET", "secret/metadata/edge/staging")["data"]["current_version"]
@@ -171,7 +171,7 @@ def test_push_refuses_a_change_made_after_the_plan(bao, sync_project: Path) -> N
     project = load_project(sync_project)
     env = project.environment("staging")
     store = store_for(bao.addr, bao.root_token)
-    plan = make_plan(store, project, env, EnvFile.load(env.file))
+    plan = make_plan(store, project, env, EnvFile.load(env.file), f"secret/{env.vault_path}")
     bao.kv2_put("edge/staging", {"A": "1", "B": "someone else"})
     with pytest.raises(ConflictError, match=f"version {before + 1}, not {before} as read"):
         apply_push(store, plan, env, WritePolicy())

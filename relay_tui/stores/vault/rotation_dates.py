@@ -12,7 +12,6 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, ConflictError, RelayError
 
 if TYPE_CHECKING:
-    from relay_tui.project.project import Environment, Project
     from relay_tui.stores.vault.store import Location, VaultStore
 
 PREFIX = "relay-rotated-"  # relay-rotated-0, -1, ...: "FIELD=YYYY-MM-DD;FIELD2=..."
@@ -21,11 +20,6 @@ MAX_VALUE_BYTES = 512  # KV v2: bytes per custom-metadata value
 _SAFE = "".join(c for c in string.punctuation if c not in "%;=")  # kept as is in field names
 _WRITE_ATTEMPTS = 5  # metadata check-and-set conflicts are redone (read, merge, write)
 Dates = dict[str, datetime.date]
-
-
-def today() -> datetime.date:
-    """Today's date in UTC (the ledger's clock too)."""
-    return datetime.datetime.now(datetime.UTC).date()
 
 
 def pack_dates(dates: Mapping[str, datetime.date]) -> dict[str, str]:
@@ -141,78 +135,3 @@ def write_dates(
     raise ConflictError(
         f"the metadata of {location.full} kept changing while relay-tui recorded rotation dates"
     )
-
-
-def record_after_write(
-    store: VaultStore,
-    location: Location,
-    keys: Mapping[str, str],
-    changed: Iterable[str],
-    ledger: Mapping[str, datetime.date],
-    fields: Iterable[str] | None = None,
-) -> str | None:
-    """Rotation dates after a data write that succeeded; returns a warning, never raises.
-
-    `keys` maps each pushed env key to its Vault field. A key whose value `changed` gets its
-    ledger date, else today; an unchanged key gets its ledger date only where Vault has none.
-    """
-    if location.kv_version == 1 or not keys:
-        return None
-    moved = set(changed)
-    dates = {f: ledger.get(k) or today() for k, f in keys.items() if k in moved}
-    fill = {f: ledger[k] for k, f in keys.items() if k not in moved and k in ledger}
-    try:
-        write_dates(store, location, dates, fill=fill, fields=fields)
-    except Exception as exc:  # the data write happened: this must not read as its failure
-        reason = exc.message if isinstance(exc, RelayError) else type(exc).__name__
-        return unrecorded_warning(list(keys), location.full, reason)
-    return None
-
-
-def unrecorded_warning(keys: list[str], path: str, reason: str) -> str:
-    """What to say when the values were written but their rotation dates were not."""
-    names = ", ".join(map(safe_text, sorted(keys)))
-    if len(keys) == 1:
-        what = "the value IS in Vault, but its rotation date was not recorded"
-    else:
-        what = "the values ARE in Vault, but their rotation dates were not recorded"
-    return f"{names} at {safe_text(path)}: {what} ({reason})"
-
-
-def vault_dates(project: Project, env: Environment, ledger: Dates) -> tuple[Dates, str]:
-    """`ledger` overlaid with the dates in the metadata of env's Vault path, and their source.
-
-    Only when Vault is configured (an address from the environment or relay.toml, and a token);
-    otherwise ("ledger") or when Vault cannot be read ("ledger (vault unreachable: ...)") the
-    ledger's dates alone. One request in the usual case; no retries, so validate stays quick.
-    """
-    from relay_tui.stores.vault.config import settings_for, vault_path_of
-
-    try:
-        settings = settings_for(project, env)
-    except RelayError as exc:
-        return dict(ledger), f"ledger (vault unreachable: {exc.message})"
-    if settings.addr_source == "default" or not settings.token:
-        return dict(ledger), "ledger"
-    from relay_tui.stores.vault.store import Location, VaultStore, canonical_path
-
-    store: VaultStore | None = None
-    try:
-        path = canonical_path(vault_path_of(project, env, settings))
-        store = VaultStore(settings._replace(max_retries=0))
-        guess = Location(settings.mount, path[len(settings.mount) :].strip("/"), 2)
-        meta = store.metadata(guess)
-        if not meta:  # nothing there, or the mount is not the configured one: ask the server
-            located = store.locate(path)
-            if located.kv_version == 1:  # KV v1 keeps no metadata: the ledger, silently
-                return dict(ledger), "ledger"
-            meta = store.metadata(located) if located != guess else meta
-        in_vault = unpack_dates(meta.get("custom_metadata"))
-    except Exception as exc:  # unreachable, sealed, forbidden...: the ledger still answers
-        reason = exc.message if isinstance(exc, RelayError) else type(exc).__name__
-        return dict(ledger), f"ledger (vault unreachable: {reason})"
-    finally:
-        if store is not None:
-            store.close()
-    by_field = {s.vault_field: k for k, s in project.specs.items() if s.vault_field}
-    return {**ledger, **{by_field.get(f, f): d for f, d in in_vault.items()}}, f"vault {path}"

@@ -1,13 +1,17 @@
-"""The Vault/OpenBao KV store on hvac: find mounts, read, write with check-and-set, list."""
+"""The Vault/OpenBao KV store on hvac, a SecretStore: mounts, reads, check-and-set writes, dates."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, ConflictError, UsageError
+from relay_tui.stores.base import Capability, Dates, Located, Secret, VersionInfo
+from relay_tui.stores.vault import rotation_dates
 from relay_tui.stores.vault import tokens as vault_tokens
 from relay_tui.stores.vault.config import VaultSettings
 from relay_tui.stores.vault.failures import VaultFailure, explain
@@ -35,25 +39,15 @@ class Location(NamedTuple):
         return f"/v1/{quote(self.mount, safe='/')}/{kind}/{quoted}"
 
 
-class Secret(NamedTuple):
-    """What a path holds: its fields, and for KV v2 the version read."""
-
-    location: Location
-    data: dict[str, Any]
-    version: int | None = None
-
-
-class VersionInfo(NamedTuple):
-    """One KV v2 version: when it was written, deleted or destroyed."""
-
-    version: int
-    created: str
-    deleted: str = ""
-    destroyed: bool = False
+_KV2 = frozenset({Capability.VERSIONS, Capability.CHECK_AND_SET, Capability.ROTATION_DATES})
 
 
 class VaultStore:
-    """A connection to one Vault/OpenBao server and namespace."""
+    """A connection to one Vault/OpenBao server and namespace (a SecretStore with
+    RotationDates on KV v2 mounts; KV v1 mounts have no versions and no metadata)."""
+
+    kind = "vault"
+    title = "Vault"
 
     def __init__(self, settings: VaultSettings) -> None:
         import hvac
@@ -115,6 +109,14 @@ class VaultStore:
     def close(self) -> None:
         """Close the kept-alive connection."""
         self.session.close()
+
+    @property
+    def where(self) -> str:
+        return self.settings.where
+
+    def capabilities(self, location: Located) -> frozenset[Capability]:
+        """Versions, check-and-set and rotation dates on KV v2; nothing on KV v1."""
+        return _KV2 if _kv(location).kv_version == 2 else frozenset()
 
     # ----- locating ------------------------------------------------------------------------
     def locate(self, path: str) -> Location:
@@ -210,6 +212,41 @@ class VaultStore:
         """The current KV v2 version of a path (0 when it has never been written)."""
         return int(self.metadata(location).get("current_version") or 0)
 
+    def current(self, location: Located) -> Secret:
+        """The fields and version now: KV v2 asks the metadata first (no data read for a new
+        path); KV v1 reads the fields, {} when the path does not exist, with no version."""
+        where = _kv(location)
+        if where.kv_version == 1:
+            return Secret(where, self.read_v1_or_empty(where))
+        base = self.current_version(where)
+        return Secret(where, self.read(where.full).data if base else {}, base)
+
+    # ----- rotation dates (KV v2 custom metadata) ------------------------------------------
+    def rotation_dates(self, path: str) -> Dates | None:
+        """The dates in the custom metadata of `path`, by field; one request when the path is
+        in the configured mount ({} for a new path, None on KV v1, which keeps no metadata)."""
+        clean = canonical_path(path)
+        mount = self.settings.mount
+        guess = Location(mount, clean[len(mount) :].strip("/"), 2)
+        meta = self.metadata(guess) if clean.startswith(mount + "/") else {}
+        if not meta:  # nothing there, or another mount: ask the server where the path is
+            located = self.locate(clean)
+            if located.kv_version == 1:
+                return None
+            meta = self.metadata(located) if located != guess else meta
+        return rotation_dates.unpack_dates(meta.get("custom_metadata"))
+
+    def record_dates(
+        self,
+        location: Located,
+        dates: Mapping[str, datetime.date],
+        *,
+        fill: Mapping[str, datetime.date] | None = None,
+        fields: Iterable[str] | None = None,
+    ) -> None:
+        """Merge `dates` into the path's custom metadata (see rotation_dates.write_dates)."""
+        rotation_dates.write_dates(self, _kv(location), dates, fill=fill, fields=fields)
+
     def history(self, path: str) -> list[VersionInfo]:
         """Every KV v2 version of `path`, oldest first."""
         location = self.locate(path)
@@ -280,6 +317,12 @@ class VaultStore:
             raise self._explain(exc, f"write {location.full}") from None
         payload = result if isinstance(result, dict) else {}
         return int((payload.get("data") or {}).get("version") or expected + 1)
+
+
+def _kv(location: Located) -> Location:
+    if not isinstance(location, Location):
+        raise TypeError(f"not a Vault location: {type(location).__name__}")
+    return location
 
 
 def canonical_path(path: str) -> str:

@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, RelayError
 from relay_tui.project.project import Environment
+from relay_tui.ui.messages import DataChanged, VaultValuesRead
 from relay_tui.ui.modals import ConfirmScreen, TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.base import Pane
@@ -18,7 +19,7 @@ from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column
 
 if TYPE_CHECKING:
-    from relay_tui.stores.vault.sync import Plan
+    from relay_tui.stores.plans import Plan
 
 
 class PlanScreen(ConfirmScreen):
@@ -113,7 +114,7 @@ class VaultSyncPane(Pane):
             return
         self.activity()
         values: dict[str, str | None] = dict(plan.remote)
-        self.relay.set_vault(self.relay.vault_label, {**self.relay.vault_values, plan.env: values})
+        self.post_message(VaultValuesRead(plan.env, values))  # the matrix's vault column
         env = self.session.project.environment(plan.env)
         if message.action == "diff":
             self._show_diff(plan)
@@ -124,7 +125,7 @@ class VaultSyncPane(Pane):
             self._confirm(message, env)
 
     def _show_diff(self, plan: Plan) -> None:
-        differ = len(plan.only_local) + len(plan.only_vault) + len(plan.changed)
+        differ = len(plan.only_local) + len(plan.only_store) + len(plan.changed)
         state = "in sync" if plan.in_sync else f"{differ} key(s) differ"
         note = f"Vault version {plan.base_version}; {state}; values are never shown"
         if plan.converted:
@@ -166,10 +167,9 @@ class VaultSyncPane(Pane):
             for warning in plan.warnings:  # e.g. the rotation dates were not recorded
                 self.notify(safe_text(warning), severity="warning", markup=False, timeout=10)
             values: dict[str, str | None] = {**plan.remote, **plan.local}
-            vault_values = {**self.relay.vault_values, plan.env: values}
-            self.relay.set_vault(self.relay.vault_label, vault_values)
+            self.post_message(VaultValuesRead(plan.env, values))
             self.after_push(plan)
             return
         self.session.reload(plan.env)
         self.notify(f"pulled {where} into {plan.env}", markup=False)
-        self.relay.data_changed(plan.env)
+        self.post_message(DataChanged(plan.env))

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
 from relay_tui.domain.masking import mask, safe_text
+from relay_tui.ui.messages import CopyRequested
 from relay_tui.ui.modals import TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
 from relay_tui.ui.panes.vault_actions import VaultSyncPane
@@ -18,8 +19,8 @@ from relay_tui.ui.safe import plain
 from relay_tui.ui.widgets.grid import Column, Grid, Row
 
 if TYPE_CHECKING:
-    from relay_tui.stores.vault.store import Secret
-    from relay_tui.stores.vault.sync import Plan
+    from relay_tui.stores.base import Secret
+    from relay_tui.stores.plans import Plan
 
 REVEAL_SECONDS = 20.0
 SEARCH_DELAY = 0.3
@@ -148,7 +149,8 @@ class VaultPathsPane(VaultSyncPane):
     def action_copy(self) -> None:
         found = self._field()
         if found is not None and self.secret is not None:
-            self.relay.copy_secret(found[1], f"{self.secret.location.full} {found[0]}")
+            what = f"{self.secret.location.full} {found[0]}"
+            self.post_message(CopyRequested(found[1], what))
 
     def action_versions(self) -> None:
         node, conn = self.paths.cursor_node, self.conn

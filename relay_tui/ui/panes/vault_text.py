@@ -9,8 +9,8 @@ from relay_tui.ui.widgets.grid import Row
 
 if TYPE_CHECKING:
     from relay_tui.project.project import Environment, Project
+    from relay_tui.stores.plans import Plan
     from relay_tui.stores.vault.config import VaultSettings
-    from relay_tui.stores.vault.sync import Plan
 
 HELP = """\
 No Vault or OpenBao server is configured. relay-tui connects like the bao
@@ -75,10 +75,10 @@ def confirm_lines(plan: Plan, action: str, file_name: str, unsaved: bool) -> lis
     if action == "push":
         lines = [f"push {plan.env} ({file_name}) to {path} ({version})?"]
         groups = [("new in Vault", plan.only_local), ("replaced in Vault", plan.changed),
-                  ("kept, only in Vault", plan.only_vault)]  # fmt: skip
+                  ("kept, only in Vault", plan.only_store)]  # fmt: skip
     else:
         lines = [f"pull {path} ({version}) into {plan.env} ({file_name})?"]
-        groups = [("added to the file", plan.only_vault), ("replaced in the file", plan.changed),
+        groups = [("added to the file", plan.only_store), ("replaced in the file", plan.changed),
                   ("kept, only in the file", plan.only_local)]  # fmt: skip
     lines += [f"  {label}: {_names(keys)}" for label, keys in groups if keys]
     lines.append(f"  unchanged: {len(plan.unchanged)}")
@@ -94,7 +94,7 @@ def confirm_lines(plan: Plan, action: str, file_name: str, unsaved: bool) -> lis
 def diff_rows(plan: Plan) -> list[Row]:
     """One row per key: where it differs (or that it is the same), never a value."""
     states = [("only in the file", "warning", plan.only_local),
-              ("only in Vault", "warning", plan.only_vault),
+              ("only in Vault", "warning", plan.only_store),
               ("changed", "error", plan.changed), ("same", "dim", plan.unchanged)]  # fmt: skip
     rows = [
         Row(key, (safe_text(key), label), ("", style))

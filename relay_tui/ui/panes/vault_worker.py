@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from relay_tui.project.envfile import EnvFile
     from relay_tui.project.project import Environment, Project
     from relay_tui.services.changes import Actor
+    from relay_tui.stores.base import Secret, VersionInfo
+    from relay_tui.stores.plans import Plan
     from relay_tui.stores.vault.config import VaultSettings
-    from relay_tui.stores.vault.store import Secret, VaultStore, VersionInfo
-    from relay_tui.stores.vault.sync import Plan
+    from relay_tui.stores.vault.store import VaultStore
 
 T = TypeVar("T")
 
@@ -118,7 +119,7 @@ class VaultSearched(VaultMessage):
 # ----- jobs (run in threads; they raise RelayError on failure) -----------------------------
 def resolve_job(project: Project, env: Environment | None, connect: bool) -> VaultResolved:
     """Resolve the settings like the CLI; no server is contacted."""
-    from relay_tui.stores.vault.sync import settings_for
+    from relay_tui.stores.vault.config import settings_for
 
     settings = settings_for(project, env)
     configured = settings.addr_source != "default" or settings.token is not None
@@ -170,10 +171,15 @@ def search_job(
 def plan_job(conn: Connection, project: Project, env: Environment, action: str) -> VaultPlanned:
     """Compare `env`'s file (as on disk now) with its Vault path."""
     from relay_tui.project.envfile import EnvFile
-    from relay_tui.stores.vault.sync import make_plan
+    from relay_tui.stores.plans import make_plan
+    from relay_tui.stores.vault.config import vault_path_of
 
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
-    plan = conn.run(lambda store: make_plan(store, project, env, envfile))
+
+    def plan_of(store: VaultStore) -> Plan:
+        return make_plan(store, project, env, envfile, vault_path_of(project, env, store.settings))
+
+    plan = conn.run(plan_of)
     return VaultPlanned(action, plan, envfile)
 
 
