@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in ("require_secrets", "ConfigurationError", "SecurityError"):
+        # lazy: importing the package loads nothing; the guard on first use
         from relay_tui import guard
 
         return getattr(guard, name)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from relay_tui import __version__
+from relay_tui.commands.registry import COMMANDS, add_parsers, handler
 from relay_tui.errors import ExitCode, RelayError
 
 EPILOG = (
@@ -54,8 +55,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="workbench: colour theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from relay_tui.commands.registry import add_parsers
-
     if only != "":  # "": the top-level options alone (no command was named)
         add_parsers(sub, common, only)
     return parser
@@ -72,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except RelayError as exc:
+        # lazy: only a failure prints through output (and its redactor)
         from relay_tui.output import error
 
         error(str(exc))
@@ -81,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return int(ExitCode.OK)
     except Exception as exc:  # a bug: say where, never what (values may be in the message)
+        # lazy: only a failure prints through output (and its redactor)
         from relay_tui.output import internal_error
 
         internal_error(exc)
@@ -88,14 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from relay_tui.commands.registry import handler
-
     command = args.command or ("ui" if _interactive() else "status")
     return int(handler(command)(args))
 
 
 def _harden_process() -> None:
     try:
+        # lazy: the module is missing on some platforms (the ImportError below)
         import resource
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core dump full of secrets
@@ -105,8 +105,6 @@ def _harden_process() -> None:
 
 def _interactive() -> bool:
     """Whether a person is at a terminal (then no command opens the workbench)."""
-    import sys
-
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
@@ -123,8 +121,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def _command_in(argv: list[str]) -> str | None:
     """The command named in argv; "" when none is; None for help, --version or a typo."""
-    from relay_tui.commands.registry import COMMANDS
-
     skip = False
     for token in argv:
         if skip:

@@ -14,6 +14,7 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
 from relay_tui.infra import audit
 from relay_tui.output import note, out, table
+from relay_tui.services.outputs import check_output, write_output
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -61,8 +62,6 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.output is not None and not args.export:
         raise UsageError("--output writes an export: add --export csv or --export markdown")
     if args.output is not None:
-        from relay_tui.services.outputs import check_output
-
         actor = actor_from(args, "relay-tui audit")
         check_output(Path(args.output).expanduser(), actor, force=args.force, what="--output")
     chosen = [e for e in audit.entries() if _matches(e, args)]
@@ -74,8 +73,6 @@ def run_audit(args: argparse.Namespace) -> int:
         if args.output is None:
             out(text)
         else:
-            from relay_tui.services.outputs import write_output
-
             path, actor = Path(args.output).expanduser(), actor_from(args, "relay-tui audit")
             write_output(path, (text + "\n").encode(), actor, force=args.force, what="--output")
             note(f"wrote {len(chosen)} entries to {safe_text(str(path))}")

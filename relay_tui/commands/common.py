@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relay_tui.errors import InputFileError, RefusedError
+from relay_tui.infra.bounded_read import MAX_FILE_BYTES
+from relay_tui.infra.safewrite import sweep_folder
+from relay_tui.output import note
 from relay_tui.project.project import Project, load_project
 
 if TYPE_CHECKING:
@@ -16,8 +19,6 @@ if TYPE_CHECKING:
 
 def project_from(args: argparse.Namespace) -> Project:
     """The project named by --project (default: the current folder)."""
-    from relay_tui.infra.safewrite import sweep_folder
-
     project = load_project(Path(args.project))
     sweep_folder(project.root)  # temp files left by a killed writer go at the next start
     return project
@@ -25,6 +26,7 @@ def project_from(args: argparse.Namespace) -> Project:
 
 def actor_from(args: argparse.Namespace, source: str) -> Actor:
     """Who asks, for the services: this command (`source`), with --read-only and --yes."""
+    # lazy: reading commands (status, validate) never load the write path and the audit log
     from relay_tui.services.changes import Actor
 
     return Actor(source, read_only=args.read_only, yes=getattr(args, "yes", False))
@@ -32,8 +34,6 @@ def actor_from(args: argparse.Namespace, source: str) -> Actor:
 
 def tell(outcome: Outcome) -> None:
     """Print an outcome's warnings and summary to stderr."""
-    from relay_tui.output import note
-
     for warning in outcome.warnings:
         note("warning: " + warning)
     if outcome.summary:
@@ -51,8 +51,6 @@ def refuse_terminal(what: str, reveal: bool) -> None:
 
 def read_stdin_text(what: str) -> str:
     """All of stdin as UTF-8 text (at most 16 MB); anything else is exit 2 naming `what`."""
-    from relay_tui.infra.bounded_read import MAX_FILE_BYTES
-
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InputFileError(f"{what} on stdin is over {MAX_FILE_BYTES} bytes; nothing was written")

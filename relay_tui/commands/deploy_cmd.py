@@ -9,13 +9,15 @@ from typing import Any
 
 from relay_tui.commands.common import actor_from, project_from, refuse_terminal, tell
 from relay_tui.domain.dotenv_codec import KEY_RE
-from relay_tui.domain.export import exportable, render
+from relay_tui.domain.export import exportable, external_secret, render
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note
 from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import Environment, Project
+from relay_tui.project.specs import spec_for
 from relay_tui.services.reveals import record_reveal
+from relay_tui.stores.vault.config import settings_for, vault_path_of
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -61,9 +63,6 @@ def run_run(args: argparse.Namespace) -> int:
 
 
 def _external_secret(project: Project, env: Environment) -> int:
-    from relay_tui.domain.export import external_secret
-    from relay_tui.project.specs import spec_for
-    from relay_tui.stores.vault.config import settings_for, vault_path_of
 
     settings = settings_for(project, env)
     full = vault_path_of(project, env, settings)

@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from relay_tui.commands.common import actor_from, project_from, tell
+from relay_tui.domain.generate import generate_many
 from relay_tui.errors import UsageError
 from relay_tui.output import note
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.template import fill_template
+from relay_tui.services.env_values import write_generated
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -19,7 +23,6 @@ def run_generate(args: argparse.Namespace) -> int:
     for flag in ("env", "template", "output"):
         if getattr(args, flag):
             raise UsageError(f"--{flag} only goes with --generate-env")
-    from relay_tui.domain.generate import generate_many
 
     options = {
         "nbytes": args.nbytes,
@@ -36,8 +39,6 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def _generate_env(args: argparse.Namespace) -> int:
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.project.template import fill_template
 
     if args.env and args.output:
         raise UsageError("give --env or --output, not both")
@@ -56,8 +57,6 @@ def _generate_env(args: argparse.Namespace) -> int:
     data = result.envfile.to_bytes()
     actor = actor_from(args, "relay-tui generate")
     if args.env or args.output:
-        from relay_tui.services.env_values import write_generated
-
         env = project.environment(args.env) if args.env else None
         output = Path(args.output) if args.output else None
         tell(write_generated(project, data, list(result.generated), actor, env=env,

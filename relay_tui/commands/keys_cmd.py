@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from typing import Any
 
@@ -13,8 +14,12 @@ from relay_tui.commands.common import (
     refuse_terminal,
     tell,
 )
+from relay_tui.domain.generate import generate
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
+from relay_tui.project.specs import spec_for
+from relay_tui.services.env_values import set_value, unset_value
+from relay_tui.services.reveals import reveal_value
 
 
 def _check_no_value_in_argv(key: str) -> None:
@@ -30,8 +35,6 @@ def _check_no_value_in_argv(key: str) -> None:
 
 def run_get(args: argparse.Namespace) -> int:
     """Print one raw value, with no newline, for pipes; a terminal needs --reveal."""
-    from relay_tui.services.reveals import reveal_value
-
     project = project_from(args)
     env = project.environment(args.env)
     refuse_terminal(f"the value of {safe_text(args.key)}", args.reveal)
@@ -47,9 +50,6 @@ def run_set(args: argparse.Namespace) -> int:
     project = project_from(args)
     env = project.environment(args.env)
     if args.generate is not None:
-        from relay_tui.domain.generate import generate
-        from relay_tui.project.specs import spec_for
-
         kind = args.generate or spec_for(project.specs, args.key).kind
         if kind in ("provider", "url", "plain"):
             raise UsageError(
@@ -59,8 +59,6 @@ def run_set(args: argparse.Namespace) -> int:
         value = generate(kind)
     else:
         value = _read_value(args.key)
-
-    from relay_tui.services.env_values import set_value
 
     actor = actor_from(args, "relay-tui set")
     generated = args.generate is not None
@@ -72,8 +70,6 @@ def run_set(args: argparse.Namespace) -> int:
 
 def run_unset(args: argparse.Namespace) -> int:
     """Remove one key's binding (the effective one unless --occurrence says otherwise)."""
-    from relay_tui.services.env_values import unset_value
-
     project = project_from(args)
     env = project.environment(args.env)
     actor = actor_from(args, "relay-tui unset")
@@ -85,8 +81,6 @@ def _read_value(key: str) -> str:
     if sys.stdin is None:
         raise UsageError(f"no value for {key}: stdin is closed", hint="pipe the value in")
     if sys.stdin.isatty():
-        import getpass
-
         value = getpass.getpass(f"value for {key} (hidden): ")
     else:
         value = read_stdin_text(f"the value for {key}")

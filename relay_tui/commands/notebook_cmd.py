@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 from relay_tui.commands.common import actor_from, project_from
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RefusedError, UsageError
+from relay_tui.notebooks import document as notebook
+from relay_tui.notebooks.report import timeline_markdown
+from relay_tui.notebooks.runner import RunOptions, run_notebook
 from relay_tui.output import note, out
+from relay_tui.services.notebook_changes import new_notebook
+from relay_tui.services.outputs import check_output, write_output
 
 if TYPE_CHECKING:
     from relay_tui.services.changes import Actor
@@ -61,8 +66,6 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_notebook_cmd(args: argparse.Namespace) -> int:
     """Dispatch one verb."""
-    from relay_tui.notebooks import document as notebook
-
     if args.verb == "list":
         for name in notebook.builtin_names():
             out(f"{name}  ({notebook.load(notebook.BUILTIN_DIR / f'{name}.toml').title})")
@@ -70,8 +73,6 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
     project = project_from(args)
     if args.verb == "new":
         return _new(project.root, args.name, actor_from(args, "relay-tui notebook new"))
-    from relay_tui.notebooks.report import timeline_markdown
-    from relay_tui.notebooks.runner import RunOptions, run_notebook
 
     book = notebook.load(notebook.find(args.name, project.root))
     report: Path | None = args.report
@@ -82,8 +83,6 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
         )
     actor = actor_from(args, "relay-tui notebook run")
     if report is not None:
-        from relay_tui.services.outputs import check_output
-
         check_output(report, actor, force=False, what="--report")
     options = RunOptions(
         args.env,
@@ -110,7 +109,6 @@ def run_notebook_cmd(args: argparse.Namespace) -> int:
 
 
 def _write_report(path: Path, text: str, actor: Actor) -> None:
-    from relay_tui.services.outputs import write_output
 
     try:
         write_output(path, text.encode("utf-8"), actor, force=False, what="--report")
@@ -162,7 +160,6 @@ def _read_value(source: str) -> str:
 
 
 def _new(root: Path, name: str, actor: Actor) -> int:
-    from relay_tui.services.notebook_changes import new_notebook
 
     outcome = new_notebook(root, name, STARTER.format(name=name), actor)
     note(f"{outcome.summary}: edit it, then relay-tui notebook run {name}")

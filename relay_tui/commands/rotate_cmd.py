@@ -10,6 +10,9 @@ from relay_tui.commands.common import actor_from, project_from, read_stdin_text,
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError, UsageError
 from relay_tui.output import note
+from relay_tui.project.specs import spec_for
+from relay_tui.services.env_values import rotate_keys
+from relay_tui.services.vault_changes import push_rotated
 
 if TYPE_CHECKING:
     from relay_tui.services.changes import Actor
@@ -28,9 +31,6 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_rotate(args: argparse.Namespace) -> int:
     """Generate (or read from stdin, for a provider key) and write; say exactly what changed."""
-    from relay_tui.project.specs import spec_for
-    from relay_tui.services.env_values import rotate_keys
-
     project = project_from(args)
     env = project.environment(args.env)
     keys = list(dict.fromkeys(args.keys))
@@ -62,7 +62,6 @@ def run_rotate(args: argparse.Namespace) -> int:
 
 
 def _push(project: Any, env: Any, values: dict[str, str], actor: Actor) -> None:
-    from relay_tui.services.vault_changes import push_rotated
 
     try:
         outcome = push_rotated(project, env, values, actor)

@@ -6,10 +6,18 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relay_tui import __version__
 from relay_tui.commands.common import actor_from, project_from, tell
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ExitCode, UsageError
 from relay_tui.output import note, out
+from relay_tui.scan import report as scan_report
+from relay_tui.scan.baseline import default_path, load_baseline, split_baselined
+from relay_tui.scan.report import summary_lines
+from relay_tui.scan.scanner import ScanOptions, remediation
+from relay_tui.services.changes import require_writable
+from relay_tui.services.outputs import check_output, write_output
+from relay_tui.services.scan_changes import scan_recorded, write_baseline
 
 if TYPE_CHECKING:
     from relay_tui.project.project import Project
@@ -70,8 +78,6 @@ def run_scan(args: argparse.Namespace) -> int:
     """Scan, report, and return 1 when anything the baseline does not accept was found."""
     _check_usage(args)
     if args.output is not None:
-        from relay_tui.services.outputs import check_output
-
         actor = actor_from(args, "relay-tui scan")
         check_output(Path(args.output).expanduser(), actor, force=args.force, what="--output")
     project = project_from(args)
@@ -82,9 +88,6 @@ def run_scan(args: argparse.Namespace) -> int:
     report = _scan_audited(root, options, project, known, args)
     if args.update_baseline:
         return _update_baseline(baseline, report, args)
-    from relay_tui.scan.baseline import split_baselined
-    from relay_tui.scan.report import summary_lines
-    from relay_tui.scan.scanner import remediation
 
     shown, hidden = split_baselined(report.findings, known)
     listed = report.findings if args.show_all else shown
@@ -109,8 +112,6 @@ def _check_usage(args: argparse.Namespace) -> None:
     if args.since is not None and args.since.startswith("-"):
         raise UsageError(f"--since {safe_text(args.since)}: a revision cannot start with '-'")
     if args.update_baseline:  # before the scan, not after it
-        from relay_tui.services.changes import require_writable
-
         require_writable(actor_from(args, "relay-tui scan"), "--update-baseline")
 
 
@@ -128,7 +129,6 @@ def _root(path: str | None, project: Project) -> Path:
 
 
 def _options(args: argparse.Namespace) -> ScanOptions:
-    from relay_tui.scan.scanner import ScanOptions
 
     return ScanOptions(
         history=args.history or args.since is not None,
@@ -142,7 +142,6 @@ def _options(args: argparse.Namespace) -> ScanOptions:
 
 
 def _baseline_path(given: str | None, project_root: Path) -> Path:
-    from relay_tui.scan.baseline import default_path
 
     return Path(given).expanduser() if given else default_path(project_root)
 
@@ -156,8 +155,6 @@ def _shown_path(path: Path) -> str:
 
 def _load_baseline(path: Path, args: argparse.Namespace) -> set[str]:
     """The accepted fingerprints; read before scanning, so a broken file fails fast."""
-    from relay_tui.scan.baseline import load_baseline
-
     if args.update_baseline:
         return set()  # it is about to be replaced: a broken one must not stop that
     if args.baseline and not path.exists():
@@ -172,8 +169,6 @@ def _scan_audited(
     root: Path, options: ScanOptions, project: Project, known: set[str], args: argparse.Namespace
 ) -> ScanReport:
     """Run the scan; the service appends its audit line (key names only, never a value)."""
-    from relay_tui.services.scan_changes import scan_recorded
-
     where = "" if root == project.root else _shown_path(root)
     actor = actor_from(args, "relay-tui scan")
     report, outcome = scan_recorded(root, options, project, known, actor, where)
@@ -182,8 +177,6 @@ def _scan_audited(
 
 
 def _update_baseline(path: Path, report: ScanReport, args: argparse.Namespace) -> int:
-    from relay_tui.scan.report import summary_lines
-    from relay_tui.services.scan_changes import write_baseline
 
     outcome = write_baseline(path, report.findings, actor_from(args, "relay-tui scan"))
     for line in summary_lines(report, len(report.findings), 0):
@@ -199,13 +192,10 @@ def _render(
     baselined: set[str],
     report: ScanReport,
 ) -> str:
-    from relay_tui.scan import report as scan_report
 
     if args.json:
         return scan_report.json_report(findings, remedy, baselined, report)
     if args.sarif:
-        from relay_tui import __version__
-
         return scan_report.sarif_report(findings, remedy, baselined, __version__, report)
     return "\n".join(scan_report.text_report(findings, remedy, baselined))
 
@@ -216,7 +206,6 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         if text:
             out(text)
         return
-    from relay_tui.services.outputs import write_output
 
     data = (text + "\n").encode("utf-8") if text else b""
     write_output(Path(output).expanduser(), data, actor, force=force, what="--output")

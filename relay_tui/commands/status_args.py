@@ -13,6 +13,7 @@ def add_status(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     """Run `status` (the overview shares validate's code)."""
+    # lazy: the parser is built without the handler's imports
     from relay_tui.commands.check_cmd import run_status as run
 
     return run(args)

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from relay_tui.commands.common import actor_from
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RefusedError
 from relay_tui.infra import trust
+from relay_tui.infra.relay_toml import read_config
 from relay_tui.output import note, out
+from relay_tui.services.changes import require_writable
 
 
 def add_trust(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,16 +30,12 @@ def add_untrust(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(root: Path) -> dict[str, Any]:
-    from relay_tui.infra.relay_toml import read_config
 
     return read_config(root / trust.CONFIG_NAME)  # a broken file is refused, never trusted
 
 
 def run_trust(args: argparse.Namespace) -> int:
     """Show what the file asks for, then record its SHA-256 as trusted."""
-    from relay_tui.commands.common import actor_from
-    from relay_tui.services.changes import require_writable
-
     root = Path(args.project).resolve()
     require_writable(actor_from(args, f"relay-tui {args.command}"), f"{args.command} {root}")
     if args.command == "untrust":

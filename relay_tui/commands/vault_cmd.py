@@ -18,6 +18,13 @@ from relay_tui.commands.common import (
 from relay_tui.domain.masking import mask, safe_text
 from relay_tui.errors import UsageError
 from relay_tui.output import note, out, table
+from relay_tui.project.envfile import EnvFile
+from relay_tui.services.changes import require_writable
+from relay_tui.services.reveals import record_reveal
+from relay_tui.services.vault_changes import pull_plan, push_plan, put_fields
+from relay_tui.stores.plans import make_plan
+from relay_tui.stores.vault.config import settings_for, vault_path_of
+from relay_tui.stores.vault.status import read_status
 from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
@@ -32,7 +39,6 @@ def run_vault(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> VaultStore:
-    from relay_tui.stores.vault.config import settings_for
 
     settings = settings_for(project_from(args), None, getattr(args, "vault_addr", None))
     if not settings.tls.verify:
@@ -41,7 +47,6 @@ def _store(args: argparse.Namespace) -> VaultStore:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from relay_tui.stores.vault.status import read_status
 
     store = _store(args)
     rows = read_status(store)
@@ -64,7 +69,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revealed(args: argparse.Namespace, fields: list[str], where: str) -> Outcome:
-    from relay_tui.services.reveals import record_reveal
 
     return record_reveal(actor_from(args, "relay-tui vault get"), None, fields, where)
 
@@ -126,7 +130,6 @@ def _put(args: argparse.Namespace) -> int:
                 "taken from argv (they would show in `ps` and shell history)",
                 hint=f"use {safe_text(key)}=- to read it from stdin, or {safe_text(key)}=@FILE",
             )
-    from relay_tui.services.vault_changes import put_fields
 
     actor = actor_from(args, "relay-tui vault put")
     _version, outcome = put_fields(_store(args), args.path, data, actor)
@@ -153,15 +156,10 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace, direction: str) -> int:
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.stores.plans import make_plan
-    from relay_tui.stores.vault.config import settings_for, vault_path_of
 
     project = project_from(args)
     env = project.environment(args.env)
     if direction != "diff" and not args.dry_run:  # refused before Vault is asked anything
-        from relay_tui.services.changes import require_writable
-
         require_writable(actor_from(args, f"relay-tui vault {direction}"), env.name)
     store = VaultStore(settings_for(project, env, getattr(args, "vault_addr", None)))
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
@@ -175,7 +173,6 @@ def _sync(args: argparse.Namespace, direction: str) -> int:
     if args.dry_run:
         note(f"--dry-run: nothing was written; run again without it to {direction}")
         return 0
-    from relay_tui.services.vault_changes import pull_plan, push_plan
 
     actor = actor_from(args, f"relay-tui vault {direction}")
     if direction == "push":

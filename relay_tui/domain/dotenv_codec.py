@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+from relay_tui.domain.masking import safe_text
 from relay_tui.errors import InvalidValueError
 
 KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -28,8 +29,6 @@ _DOUBLE_TABLE = str.maketrans(_DOUBLE_ESCAPES)
 def check_key(key: str) -> None:
     """Refuse a key that is not a portable shell name ([A-Za-z_][A-Za-z0-9_]*)."""
     if not KEY_RE.match(key):
-        from relay_tui.domain.masking import safe_text
-
         raise InvalidValueError(
             f"invalid key name {safe_text(key)!s}: keys are letters, digits and '_', "
             "not starting with a digit",
@@ -90,6 +89,7 @@ def encode_value(value: str, style: str | None = None) -> str:
 
 def verify_roundtrip(key: str, value: str, line: str) -> None:
     """Parse `line` with python-dotenv (interpolation off) and check it yields exactly `value`."""
+    # lazy: python-dotenv's parser loads only when a file is parsed
     from dotenv.parser import parse_stream
 
     # A sentinel after the line catches a closing quote that the parser would run past.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import datetime
+import ipaddress
 import math
 import re
 import secrets
@@ -177,8 +179,6 @@ def _ec_p256() -> str:
 
 
 def _tls_cert() -> str:
-    import datetime
-    import ipaddress
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization

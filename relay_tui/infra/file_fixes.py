@@ -8,7 +8,7 @@ from pathlib import Path
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, RefusedError
-from relay_tui.infra import safewrite
+from relay_tui.infra import git, safewrite
 from relay_tui.infra.gitcheck import git_states
 
 
@@ -59,7 +59,6 @@ def ignore_in_git(path: Path) -> tuple[Path, str] | None:
 
 
 def _toplevel(folder: Path) -> Path:
-    from relay_tui.infra import git
 
     found = git.run(folder, "rev-parse", "--show-toplevel", timeout=30)
     top = found.stdout.decode("utf-8", "surrogateescape").strip()

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, GitExposureError
+from relay_tui.infra import git
 
 
 class GitState(NamedTuple):
@@ -23,7 +24,6 @@ class GitState(NamedTuple):
 
 
 def _git(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes] | None:
-    from relay_tui.infra import git
 
     if git.git_exe() is None:
         return None

@@ -67,6 +67,7 @@ def forget(root: Path, env: str, keys: list[str]) -> None:
 
 
 def _ledger_text(ledger: Ledger) -> bytes:
+    # lazy: only a write needs the TOML writer
     import tomli_w  # only when a date is written: reading commands never load it
 
     text = "# When each key last got a new value (relay-tui). Names and dates only.\n"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from relay_tui.errors import ConfigurationError
+from relay_tui.infra.bounded_read import read_limited
 
 CONFIG_NAME = "relay.toml"
 _TOP_LEVEL = {"project", "environments", "vault", "secrets"}
@@ -15,9 +17,6 @@ def read_config(path: Path) -> dict[str, Any]:
     """relay.toml's tables, checked for shape; {} when there is no file."""
     if not path.exists():
         return {}
-    import tomllib
-
-    from relay_tui.infra.bounded_read import read_limited
 
     try:
         config = tomllib.loads(read_limited(path, CONFIG_NAME).decode("utf-8"))

@@ -15,6 +15,7 @@ _UNSUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP)
 @functools.cache
 def _renameat2() -> Any:
     """libc's renameat2, loaded on the first rename that needs it (ctypes costs start-up)."""
+    # lazy: ctypes costs every command ~3 ms; only a checked rename needs it
     import ctypes
 
     try:
@@ -29,6 +30,7 @@ def _renameat2() -> Any:
 
 def _call(src_dir: int, src: str, dst_dir: int, dst: str, flags: int) -> bool:
     """True when done; False when this system or file system lacks the call; OSError else."""
+    # lazy: ctypes costs every command ~3 ms; only a checked rename needs it
     import ctypes
 
     renameat2 = _renameat2()

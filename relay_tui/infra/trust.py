@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from relay_tui.domain.masking import safe_text
-from relay_tui.errors import RefusedError
+from relay_tui.errors import RefusedError, RelayError
 from relay_tui.infra.relay_toml import CONFIG_NAME as CONFIG_NAME  # re-exported
+from relay_tui.infra.relay_toml import read_config
+from relay_tui.infra.safewrite import locked, write
 from relay_tui.paths import state_dir
 
 TRUST_FILE = "trusted.json"
@@ -163,8 +165,6 @@ def _read_store() -> dict[str, str]:
 
 def _update(root: Path, value: str | None) -> bool:
     """Set (or, with None, drop) this project's entry under the store's lock; whether it changed."""
-    from relay_tui.infra.safewrite import locked, write
-
     path = _store_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with locked(path) as target:
@@ -209,9 +209,6 @@ def untrust(root: Path) -> bool:
 def pending(root: Path) -> list[Request]:
     """What relay.toml asks for while it is not trusted ([] once trusted, or when it is broken:
     loading the project then reports the broken file)."""
-    from relay_tui.errors import RelayError
-    from relay_tui.infra.relay_toml import read_config
-
     if is_trusted(root):
         return []
     try:

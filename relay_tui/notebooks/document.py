@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, SecurityError, UsageError
+from relay_tui.infra.bounded_read import read_env_bytes
 from relay_tui.notebooks.cell_types import CELL_TYPES, lookup
 
 if TYPE_CHECKING:
@@ -126,8 +127,6 @@ def _output(table: Any, kind: str, number: int, where: str) -> CellResult:
 
 def load(path: Path) -> Notebook:
     """Read a notebook file."""
-    from relay_tui.infra.bounded_read import read_env_bytes
-
     try:
         text = read_env_bytes(path, "notebooks").decode("utf-8")
     except UnicodeDecodeError:
@@ -147,6 +146,7 @@ def dumps(
     naming the cell, never the value). Values under 8 characters, lowercase words and numbers or
     addresses (development, 127.0.0.1) are not looked for: lines name environments and servers.
     """
+    # lazy: only a save needs the TOML writer
     import tomli_w
 
     outputs = notebook.outputs if results is None else results

@@ -11,6 +11,8 @@ from relay_tui.notebooks.cell_type import CellFailed, NeedsPerson, Person
 from relay_tui.notebooks.cell_types.helpers import cell_env, secret_keys
 from relay_tui.notebooks.document import Cell, CellResult, Notebook
 from relay_tui.project.project import Project
+from relay_tui.services.changes import Actor
+from relay_tui.services.notebook_changes import record_run
 
 __all__ = [
     "CellFailed",
@@ -76,8 +78,6 @@ def run_notebook(notebook: Notebook, project: Project, options: RunOptions) -> l
         result = run_cell(number, cell, project, options)
         failed = failed or result.status == "failed"
         results.append(result)
-    from relay_tui.services.changes import Actor
-    from relay_tui.services.notebook_changes import record_run
 
     actor = Actor("notebook", read_only=options.read_only, yes=options.yes)
     record_run(actor, options.env, notebook.title, "failed" if failed else "ok")

@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Any
 from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, RelayError, UsageError
+from relay_tui.infra import safewrite
+from relay_tui.infra.file_fixes import ignore_in_git
+from relay_tui.infra.gitcheck import git_states
+from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import CONFIG_NAME, Environment, Project
+from relay_tui.project.specs import spec_for
+from relay_tui.project.template import ENVIRONMENT_KEYS
+from relay_tui.rules.validate import url_password
+from relay_tui.services.env_values import set_values
+from relay_tui.stores.vault.config import settings_for, vault_path_of
+from relay_tui.stores.vault.status import read_status
+from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
     from relay_tui.project.envfile import EnvFile
@@ -30,9 +41,6 @@ def explain(project: Project, env: Environment) -> list[str]:
     Key names, kinds and the template's comments only: never a value, not even the template's
     example values. `env` is the environment being set up (its name fills ENVIRONMENT).
     """
-    from relay_tui.project.specs import spec_for
-    from relay_tui.project.template import ENVIRONMENT_KEYS
-
     template = _template_of(project)
     lines: list[str] = []
     for key in template.keys():
@@ -61,9 +69,6 @@ def values_needed(project: Project, env: Environment) -> list[tuple[str, str]]:
     default, the template's example) and cannot be generated, and it is a provider key, a URL
     with credentials, or marked required. The help falls back to the kind.
     """
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.project.specs import spec_for
-
     specs = project.specs
     if env.file.exists():
         current = EnvFile.load(env.file).values()
@@ -96,8 +101,6 @@ def _usable(spec: SecretSpec, value: str | None) -> bool:
     if not spec.is_secret:
         return True
     if spec.kind == "url":
-        from relay_tui.rules.validate import url_password
-
         if "<" in value or "..." in value:
             return False
         if value == spec.template_value and "@" in value:
@@ -121,9 +124,6 @@ def fill(
     service's: audited, and dated in the rotation ledger (a ledger that cannot be written is a
     warning, added to `warnings`; it does not undo the write).
     """
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.services.env_values import set_values
-
     if not values:
         return []
     allowed = {key for key, _ in values_needed(project, env)}
@@ -160,9 +160,6 @@ def ignore_env_files(project: Project) -> list[str]:
     added twice. `.relay/` is deliberately not ignored: its rotation ledger holds key names and
     dates only, no value, and a team may well share it.
     """
-    from relay_tui.infra.file_fixes import ignore_in_git
-    from relay_tui.infra.gitcheck import git_states
-
     added: list[str] = []
     for path in _env_files(project):
         state = git_states(path.parent, [path.name])[path.name]
@@ -192,8 +189,6 @@ def _env_files(project: Project) -> list[Path]:
 
 def _ignore_outside_git(root: Path, path: Path) -> str | None:
     """Add `/relative/path` to root/.gitignore unless a line there covers it already."""
-    from relay_tui.infra import safewrite
-
     try:
         relative = path.relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -236,10 +231,6 @@ def vault_check(project: Project, env: Environment) -> list[str]:
     Without an address (BAO_ADDR / VAULT_ADDR / relay.toml) or a token, the check is skipped.
     A failure raises the Vault layer's RelayError, which names the server and what to do.
     """
-    from relay_tui.stores.vault.config import settings_for
-    from relay_tui.stores.vault.status import read_status
-    from relay_tui.stores.vault.store import VaultStore
-
     settings = settings_for(project, env)
     if settings.addr_source == "default" or not settings.token:
         return [SKIPPED]
@@ -284,7 +275,6 @@ def _token_by_use(store: VaultStore, project: Project, env: Environment) -> list
 
 
 def _path_line(store: VaultStore, project: Project, env: Environment) -> str:
-    from relay_tui.stores.vault.config import vault_path_of
 
     if not env.vault_path:
         return f"vault path: none for {env.name} in {CONFIG_NAME} (vault_path): not checked"
@@ -345,9 +335,8 @@ def write_project_config(project: Project) -> Path:
 
     The file is 0644: it holds names and settings, no secret.
     """
+    # lazy: only a save needs the TOML writer
     import tomli_w
-
-    from relay_tui.infra import safewrite
 
     path = project.root / CONFIG_NAME
     refusal = UsageError(

@@ -11,6 +11,9 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, UsageError
 from relay_tui.infra.relay_toml import CONFIG_NAME as CONFIG_NAME  # re-exported
 from relay_tui.infra.relay_toml import read_config
+from relay_tui.infra.trust import check_path
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.specs import build_specs
 
 if TYPE_CHECKING:  # loaded when first used: `vault get` needs relay.toml, not the .env parser
     from relay_tui.project.envfile import EnvFile
@@ -62,15 +65,11 @@ class Project:
     @cached_property
     def template(self) -> EnvFile | None:
         """The parsed template, or None when the project has none."""
-        from relay_tui.project.envfile import EnvFile
-
         return EnvFile.load(self.template_path) if self.template_path else None
 
     @cached_property
     def specs(self) -> dict[str, SecretSpec]:
         """What each key is, from relay.toml, the template's comments and names."""
-        from relay_tui.project.specs import build_specs
-
         return build_specs(self.template, self.config.get("secrets", {}))
 
     def environment(self, name: str) -> Environment:
@@ -122,8 +121,6 @@ def _check_paths(
     root: Path, template_path: Path | None, environments: dict[str, Environment]
 ) -> None:
     """A path that leaves the project needs trust; a start-up file in the home is refused."""
-    from relay_tui.infra.trust import check_path
-
     if template_path is not None:
         check_path(root, template_path, "the template")
     for env in environments.values():

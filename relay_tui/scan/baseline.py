@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.domain.masking import safe_text
-from relay_tui.errors import InputFileError
+from relay_tui.errors import BackendError, InputFileError
+from relay_tui.infra import safewrite
+from relay_tui.infra.bounded_read import read_limited
 
 if TYPE_CHECKING:
     from relay_tui.scan.scanner import Finding
@@ -33,7 +35,6 @@ def load_baseline(path: Path) -> set[str]:
 def read_entries(path: Path) -> list[dict[str, str]]:
     """The entries ({fingerprint, rule, path}) of a baseline file; a missing file has none."""
     shown = safe_text(str(path))
-    from relay_tui.infra.bounded_read import read_limited
 
     if not os.path.lexists(path):
         return []
@@ -110,8 +111,6 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
 
 def add_to_baseline(path: Path, findings: list[Finding]) -> int:
     """Merge findings into the baseline (keeping what is there); returns how many were new."""
-    from relay_tui.infra import safewrite
-
     _make_folder(path)
     with safewrite.locked(path) as target:
         before = safewrite.current_digest(target)
@@ -133,7 +132,6 @@ def split_baselined(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from relay_tui.infra import safewrite
 
     _make_folder(path)
     with safewrite.locked(path) as target:
@@ -141,7 +139,6 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _make_folder(path: Path) -> None:
-    from relay_tui.errors import BackendError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

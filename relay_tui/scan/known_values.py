@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING, Any
 from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.specs import spec_for
+from relay_tui.stores.vault.config import settings_for, vault_path_of
+from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
     from relay_tui.project.project import Environment, Project
@@ -47,7 +51,6 @@ def known_values(
 
 
 def _add(known: dict[str, str], project: Project, env: str, key: str, value: Any) -> None:
-    from relay_tui.project.specs import spec_for
 
     if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:
         return
@@ -64,7 +67,6 @@ def _add(known: dict[str, str], project: Project, env: str, key: str, value: Any
 def _from_file(
     project: Project, env: Environment, known: dict[str, str], warnings: list[str]
 ) -> None:
-    from relay_tui.project.envfile import EnvFile
 
     try:
         values = EnvFile.load(env.file).values()
@@ -79,8 +81,6 @@ def _from_vault(
     project: Project, env: Environment, known: dict[str, str], warnings: list[str]
 ) -> None:
     """Add the values at `env`'s Vault path; any failure becomes a warning."""
-    from relay_tui.stores.vault.config import settings_for
-
     try:
         settings = settings_for(project, env)
     except RelayError as exc:
@@ -91,8 +91,6 @@ def _from_vault(
             f"{env.name}: Vault values not searched (no Vault address or token configured)"
         )
         return
-    from relay_tui.stores.vault.config import vault_path_of
-    from relay_tui.stores.vault.store import VaultStore
 
     store: VaultStore | None = None
     try:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
 from relay_tui.scan.patterns import Rule
 
 MIN_KNOWN_LENGTH = 8
@@ -128,7 +129,6 @@ _SPECIAL = re.compile(rb"[^A-Za-z0-9]")
 
 
 def _template_placeholder(value: str) -> bool:
-    from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
 
     return is_default_secret(value) or looks_like_placeholder(value)
 

@@ -13,6 +13,7 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import UsageError
 from relay_tui.project.project import TEMPLATE_NAMES
 from relay_tui.scan import history as scan_git
+from relay_tui.scan.engine import Matcher, redact, secret_hash
 from relay_tui.scan.files import read_file, walk
 from relay_tui.scan.known_values import known_values
 
@@ -96,8 +97,6 @@ def _check_shallow(repo: scan_git.Repo, options: ScanOptions, report: ScanReport
 
 def scan(root: Path, options: ScanOptions, project: Project | None = None) -> ScanReport:
     """Scan `root`'s working tree, its history (`history`/`since`) or its staged files."""
-    from relay_tui.scan.engine import Matcher
-
     started = time.perf_counter()
     root = Path(root)
     if not root.is_dir():
@@ -151,8 +150,6 @@ def is_env_file(path: str) -> bool:
 
 def make_finding(hit: Hit, path: str, commit: str | None) -> Finding:
     """The finding for a matcher hit at `path` (and `commit` in history)."""
-    from relay_tui.scan.engine import redact
-
     return Finding(
         hit.rule,
         hit.description,
@@ -176,7 +173,6 @@ def env_file_finding(path: str, commit: str | None) -> Finding:
 
 
 def _fingerprint(rule: str, path: str, secret: str) -> str:
-    from relay_tui.scan.engine import secret_hash
 
     text = f"{rule}:{path}:{secret_hash(secret)}"
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()

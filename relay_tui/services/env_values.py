@@ -7,7 +7,7 @@ from pathlib import Path
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.project.envfile import EditReport, EnvFile
-from relay_tui.project.envstore import edit_env, save_env, write_new_file
+from relay_tui.project.envstore import edit_env, rotate_in_file, save_env, write_new_file
 from relay_tui.project.project import Environment, Project
 from relay_tui.services.changes import (
     Actor,
@@ -149,8 +149,6 @@ def rotate_keys(
     """New values for `keys` in `env`'s file (generated, or `supplied` for provider keys);
     audited as `action` (rotate, or generate for one key) and dated. Returns the new values,
     for a push."""
-    from relay_tui.project.envstore import rotate_in_file
-
     outcome = Outcome()
     with audited(actor, action, env.name, keys, outcome, f"file {env.file.name}"):
         require_allowed(actor, env)

@@ -7,6 +7,9 @@ from pathlib import Path
 from relay_tui.domain.masking import safe_text
 from relay_tui.project.project import Project
 from relay_tui.scan import scanner
+from relay_tui.scan.allow import allow_inline as allow
+from relay_tui.scan.baseline import add_to_baseline as add
+from relay_tui.scan.baseline import write_baseline as write
 from relay_tui.scan.scanner import Finding, ScanOptions, ScanReport
 from relay_tui.services.changes import Actor, Outcome, audit_only, audited, require_writable
 
@@ -44,8 +47,6 @@ def _key_of(label: str) -> str:
 
 def write_baseline(path: Path, findings: list[Finding], actor: Actor) -> Outcome:
     """Replace the baseline with these findings' fingerprints (no secret, no part of one)."""
-    from relay_tui.scan.baseline import write_baseline as write
-
     outcome = Outcome(changed=[path.name])
     with audited(actor, "scan", None, [], outcome, "baseline replaced"):
         require_writable(actor, path.name)
@@ -60,8 +61,6 @@ def write_baseline(path: Path, findings: list[Finding], actor: Actor) -> Outcome
 
 def add_to_baseline(path: Path, findings: list[Finding], actor: Actor) -> Outcome:
     """Add findings to the baseline (hidden from then on; the secret stays where it is)."""
-    from relay_tui.scan.baseline import add_to_baseline as add
-
     outcome = Outcome(changed=[path.name])
     with audited(actor, "scan", None, [], outcome, "baseline"):
         require_writable(actor, path.name)
@@ -72,8 +71,6 @@ def add_to_baseline(path: Path, findings: list[Finding], actor: Actor) -> Outcom
 
 def allow_inline(root: Path, finding: Finding, actor: Actor) -> Outcome:
     """Append the allow marker to the finding's line of its working-tree file."""
-    from relay_tui.scan.allow import allow_inline as allow
-
     outcome = Outcome(changed=[finding.path])
     with audited(actor, "scan", None, [], outcome, "allow inline"):
         require_writable(actor, finding.path)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError
 from relay_tui.project.project import CONFIG_NAME, Environment, Project
-from relay_tui.stores.base import EnvStore
+
+if TYPE_CHECKING:
+    from relay_tui.stores.base import EnvStore
 
 # kind -> "module:function" that opens an environment's store; a store is imported only when
 # an environment uses it. A new store: its package under stores/ and one line here.

@@ -18,7 +18,14 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
+from relay_tui.infra.trust import NotTrustedError
+from relay_tui.rules.validate import validate
+from relay_tui.services.reveals import record_reveal
+from relay_tui.stores.vault.config import settings_for
 from relay_tui.ui import crash
+from relay_tui.ui.config import remember_theme
+from relay_tui.ui.incident import open_incident
+from relay_tui.ui.keys_screen import KeysScreen, pane_commands
 from relay_tui.ui.messages import (
     CopyRequested,
     DataChanged,
@@ -29,11 +36,13 @@ from relay_tui.ui.messages import (
     VaultStateChanged,
     VaultValuesRead,
 )
+from relay_tui.ui.modals import PickScreen
 from relay_tui.ui.pane_registry import make_pane
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.env_pane import EnvPane
 from relay_tui.ui.safe import plain
-from relay_tui.ui.session import Session
+from relay_tui.ui.session import TEMPLATE, Session
+from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS, load_themes, pick_theme
 
 CLIPBOARD_CLEAR_SECONDS = 30.0
 
@@ -76,7 +85,6 @@ class RelayApp(App[int]):
         yield Footer(compact=True)  # room for every key that matters at 80 columns
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS
 
         return dict(APP_VARIABLE_DEFAULTS)
 
@@ -113,7 +121,6 @@ class RelayApp(App[int]):
         )
 
     def _apply_theme(self, requested: str | None) -> str:
-        from relay_tui.ui.themes import load_themes, pick_theme
 
         loaded = load_themes()
         for theme in loaded.themes:
@@ -125,8 +132,6 @@ class RelayApp(App[int]):
 
     def _remember_theme(self, theme: object) -> None:
         """Remember a theme the user picked (not the one we started with; never when read-only)."""
-        from relay_tui.ui.config import remember_theme
-
         name = getattr(theme, "name", None)
         if not isinstance(name, str) or name == self._theme_saved or self.session.read_only:
             return
@@ -188,7 +193,6 @@ class RelayApp(App[int]):
         self.call_after_refresh(pane.focus_default)
 
     def action_pick_env(self) -> None:
-        from relay_tui.ui.modals import PickScreen
 
         choices = [(n, n) for n in self.session.env_names()]
         self.push_screen(
@@ -206,7 +210,6 @@ class RelayApp(App[int]):
         self.update_header()
 
     def action_keys(self) -> None:
-        from relay_tui.ui.keys_screen import KeysScreen
 
         self.push_screen(KeysScreen(self))
 
@@ -229,12 +232,8 @@ class RelayApp(App[int]):
     @work(thread=True, exclusive=True, group="vault-label")
     def resolve_vault_label(self) -> None:
         """Say in the header where Vault would be reached (no server is contacted here)."""
-        from relay_tui.stores.vault.config import settings_for
-        from relay_tui.ui.session import TEMPLATE
-
         session = self.session
         env = None if session.active == TEMPLATE else session.project.environment(session.active)
-        from relay_tui.infra.trust import NotTrustedError
 
         try:
             settings = settings_for(session.project, env)
@@ -271,7 +270,6 @@ class RelayApp(App[int]):
         self.copy_secret(message.value, message.what, message.env, list(message.keys))
 
     async def on_incident_requested(self, message: IncidentRequested) -> None:
-        from relay_tui.ui.incident import open_incident
 
         await open_incident(self, message.env, message.key)
 
@@ -279,8 +277,6 @@ class RelayApp(App[int]):
     @work(thread=True, exclusive=True, group="validate")
     def run_validation(self) -> None:
         """Validate every environment off the UI thread; the result arrives as a message."""
-        from relay_tui.rules.validate import validate
-
         try:
             report = validate(self.session.project)
         except RelayError as exc:
@@ -300,8 +296,6 @@ class RelayApp(App[int]):
         self, value: str, what: str, env: str | None = None, keys: list[str] | None = None
     ) -> None:
         """Copy on request only; warn when it travels through SSH or tmux; clear it later."""
-        from relay_tui.services.reveals import record_reveal
-
         copied = record_reveal(self.session.actor(), env, keys or [], what, action="copy")
         for warning in copied.warnings:
             self.notify(safe_text(warning), severity="warning", markup=False)
@@ -330,7 +324,6 @@ class RelayApp(App[int]):
         for command in super().get_system_commands(screen):
             if "screenshot" not in command.title.lower():
                 yield command
-        from relay_tui.ui.keys_screen import pane_commands
 
         yield from pane_commands(self)
 
@@ -339,7 +332,6 @@ class RelayApp(App[int]):
 
 
 def _env_note(name: str, protected: bool) -> str:
-    from relay_tui.ui.session import TEMPLATE
 
     if name == TEMPLATE:
         return " (read-only)"

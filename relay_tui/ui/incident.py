@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relay_tui.ui.modals import ConfirmScreen
+from relay_tui.ui.panes.notebook_pane import NotebookPane
 from relay_tui.ui.safe import safe_text
 
 if TYPE_CHECKING:
@@ -15,8 +16,6 @@ QUESTION = "The open notebook has unsaved changes. Open incident response anyway
 
 async def open_incident(app: RelayApp, env: str, key: str) -> None:
     """Open incident response on `env` with `key` ticked, asking first over unsaved changes."""
-    from relay_tui.ui.panes.notebook_pane import NotebookPane
-
     open_books = app.query(NotebookPane)
     if open_books and open_books.first().state.dirty:
 
@@ -30,7 +29,6 @@ async def open_incident(app: RelayApp, env: str, key: str) -> None:
 
 
 async def _open(app: RelayApp, env: str, key: str) -> None:
-    from relay_tui.ui.panes.notebook_pane import NotebookPane
 
     await app.action_pane("pane-notebook")
     app.query_one(NotebookPane).open_incident(env, [key])

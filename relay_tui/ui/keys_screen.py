@@ -10,6 +10,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
 from relay_tui.ui.modals import TableScreen
+from relay_tui.ui.pane_registry import PANES, pane_class
 from relay_tui.ui.widgets.grid import Column, Row
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ class KeysScreen(TableScreen):
 
 def pane_commands(app: RelayApp) -> Iterable[SystemCommand]:
     """Each pane's actions as palette commands (they switch to the pane, then run)."""
-    from relay_tui.ui.pane_registry import PANES, pane_class
-
     for pane_id in PANES:
         pane = pane_class(pane_id)
         for binding in _bindings_of(pane):

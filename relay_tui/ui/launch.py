@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from relay_tui.errors import UsageError
+from relay_tui.infra import trust
+from relay_tui.infra.trust import NotTrustedError, pending
+from relay_tui.stores.vault.transport import abort_all
 
 if TYPE_CHECKING:
     from relay_tui.infra.trust import Request
@@ -43,7 +49,7 @@ def ask_trust(root: Path, asks: list[Request]) -> bool:
     Returns whether the user trusted it; the answer is recorded by `trust.trust`, the same
     function `relay-tui trust` calls.
     """
-    from relay_tui.infra import trust
+    # lazy: `relay-tui --help` builds this parser without loading the workbench
     from relay_tui.ui.trust_screen import ask
 
     if not ask(root.resolve(), asks):
@@ -54,9 +60,8 @@ def ask_trust(root: Path, asks: list[Request]) -> bool:
 
 def run_workbench(args: argparse.Namespace) -> int:
     """Open the workbench on --project with --env / --read-only / --theme."""
-    import sys
 
-    from relay_tui.infra.trust import NotTrustedError, pending
+    # lazy: `relay-tui --help` builds this parser without loading the workbench
     from relay_tui.ui.session import Session
 
     root = Path(args.project)
@@ -69,8 +74,6 @@ def run_workbench(args: argparse.Namespace) -> int:
         if not asks:
             raise
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
-        from relay_tui.errors import UsageError
-
         raise UsageError(
             "the workbench needs a terminal",
             hint="use the subcommands in scripts and CI: relay-tui status, validate, ...",
@@ -80,6 +83,7 @@ def run_workbench(args: argparse.Namespace) -> int:
         ask_trust(root, asks)  # trust is checked where it is used: a loaded session stays valid
     if session is None:  # refused before: outside paths, now trusted or refused again
         session = Session.open(root, read_only=args.read_only, env=args.ui_env)
+    # lazy: `relay-tui --help` builds this parser without loading the workbench
     from relay_tui.ui.app import RelayApp
 
     notes = ["ignored for safety: " + ", ".join(removed)] if removed else []
@@ -87,7 +91,5 @@ def run_workbench(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
-        from relay_tui.stores.vault.transport import abort_all
-
         abort_all()  # a call stuck on a silent server must not hold the exit for its timeout
     return app.return_code or 0

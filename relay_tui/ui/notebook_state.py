@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relay_tui.notebooks.document import Cell, Notebook
+from relay_tui.notebooks.runner import reads, writes
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.runner import CellResult
@@ -63,8 +64,6 @@ class NotebookState:
 
     def finished(self, index: int, result: CellResult) -> None:
         """Record a cell's result; cells that read what it wrote become stale."""
-        from relay_tui.notebooks.runner import reads, writes
-
         entry = self.entries[index]
         entry.result, entry.state = result, result.status
         if result.status != OK:
@@ -78,8 +77,6 @@ class NotebookState:
 
     def files_changed(self, env: str | None) -> None:
         """A file changed outside the notebook: cells that read it are stale (all when unknown)."""
-        from relay_tui.notebooks.runner import reads
-
         for entry in self.entries:
             if entry.state not in (OK, FAILED):
                 continue

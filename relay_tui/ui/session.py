@@ -12,6 +12,7 @@ from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import Environment, Project, load_project
 from relay_tui.project.specs import SecretSpec, spec_for
 from relay_tui.services.changes import Actor, require_allowed
+from relay_tui.services.env_values import save_edits
 from relay_tui.ui.widgets.grid import Row
 
 TEMPLATE = "template"
@@ -169,8 +170,6 @@ class Session:
 
         A file changed on disk since it was read raises ConflictError and keeps the edits.
         """
-        from relay_tui.services.env_values import save_edits
-
         state = self.state(name)
         envfile = self.file_copy(name)
         # on failure the state (and its edits) is untouched

@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 
 from relay_tui.infra.trust import CONFIG_NAME, Request
 from relay_tui.ui.safe import plain
+from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS
 
 
 class TrustScreen(ModalScreen[bool]):
@@ -67,7 +68,6 @@ class TrustApp(App[bool]):
         self.asks = asks
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from relay_tui.ui.themes import APP_VARIABLE_DEFAULTS
 
         return dict(APP_VARIABLE_DEFAULTS)
 

@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from relay_tui.notebooks.cell_type import CellType, NeedsPerson, Param, Person, View
+from relay_tui.notebooks.checklist import check_items, checklist_items, item_line
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """One line per item, done or open; ok once every item is ticked."""
-    from relay_tui.notebooks.checklist import checklist_items, item_line
-
     now = datetime.datetime.now(datetime.UTC)
     items = checklist_items(cell, options.started or now)
     ticks = [options.ticked.get((number, index)) for index in range(len(items))]
@@ -32,7 +31,6 @@ def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[
 
 
 def _check_items(items: Any, where: str) -> None:
-    from relay_tui.notebooks.checklist import check_items
 
     check_items(items, where)
 

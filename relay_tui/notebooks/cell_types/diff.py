@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relay_tui.domain.compare import compare_values
 from relay_tui.domain.masking import safe_text
 from relay_tui.notebooks.cell_type import CellFailed, CellType, Param, its_env
 from relay_tui.notebooks.cell_types.helpers import cell_env
+from relay_tui.paths import fingerprint_key
+from relay_tui.project.envfile import EnvFile
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -16,10 +19,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """One line per drifting key (by name and status), then their count."""
-    from relay_tui.domain.compare import compare_values
-    from relay_tui.paths import fingerprint_key
-    from relay_tui.project.envfile import EnvFile
-
     a = cell_env(cell, project, options)
     b = project.environment(str(cell.params.get("other", "")))
     old, new = EnvFile.load(a.file).values(), EnvFile.load(b.file).values()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relay_tui.notebooks import setup_steps
 from relay_tui.notebooks.cell_type import CellType, Param
 from relay_tui.notebooks.cell_types.helpers import cell_env
 
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """One line per template key."""
-    from relay_tui.notebooks import setup_steps
-
     return setup_steps.explain(project, cell_env(cell, project, options))
 
 

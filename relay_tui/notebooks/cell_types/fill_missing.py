@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.notebooks import setup_steps
 from relay_tui.notebooks.cell_type import CellType, NeedsPerson, Param, Person, its_env
 from relay_tui.notebooks.cell_types.helpers import SET_HINT, actor, cell_env
 
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Write the values given in one edit; name the keys still without one."""
-    from relay_tui.notebooks import setup_steps
-
     env = cell_env(cell, project, options)
     needed = setup_steps.values_needed(project, env)
     given = {key: options.inputs[key] for key, _ in needed if key in options.inputs}
@@ -40,8 +39,6 @@ def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[
 
 def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
     """The keys of the env that a person must give (setup_steps.values_needed)."""
-    from relay_tui.notebooks import setup_steps
-
     return setup_steps.values_needed(project, cell_env(cell, project, options))
 
 

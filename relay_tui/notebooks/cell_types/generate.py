@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from relay_tui.notebooks.cell_type import CellType, Param, its_env
 from relay_tui.notebooks.cell_types import rotate
+from relay_tui.notebooks.document import Cell
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Rotate the cell's one key, audited and reported as a generation."""
-    from relay_tui.notebooks.document import Cell
-
     keys = {**cell.params, "keys": [cell.params.get("key")]}
     as_rotate = Cell(rotate.CELL_TYPE.name, keys)
     return rotate.run(number, as_rotate, project, options, action="generate")

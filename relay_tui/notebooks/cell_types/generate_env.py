@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.cell_type import CellType, Param, its_env
 from relay_tui.notebooks.cell_types.helpers import actor, cell_env
+from relay_tui.project.template import fill_template
+from relay_tui.services.env_values import write_generated
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -16,9 +18,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Write the file (0600) unless it exists; say how many were generated, which need a value."""
-    from relay_tui.project.template import fill_template
-    from relay_tui.services.env_values import write_generated
-
     env = cell_env(cell, project, options)
     if env.file.exists():
         return [f"{env.file.name} exists: left as it is"]

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relay_tui.domain.masking import safe_text
+from relay_tui.project.envfile import EnvFile
+from relay_tui.project.specs import spec_for
+from relay_tui.rules.rotation import dates_for, rotation_findings
+from relay_tui.services.changes import Actor
+from relay_tui.services.vault_changes import pull_plan, push_plan
+from relay_tui.stores.plans import make_plan
+from relay_tui.stores.registry import open_env_store
+
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
     from relay_tui.notebooks.runner import RunOptions
@@ -20,9 +29,6 @@ def cell_env(cell: Cell, project: Project, options: RunOptions) -> Environment:
 
 def secret_keys(project: Project, env: Environment) -> list[str]:
     """The env's keys that have a value and are secrets (what a person may choose to rotate)."""
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.project.specs import spec_for
-
     if not env.file.exists():
         return []
     values = EnvFile.load(env.file).values()
@@ -41,9 +47,6 @@ def cell_keys(cell: Cell, project: Project, env: Environment, options: RunOption
 
 def _due_keys(project: Project, env: Environment) -> list[str]:
     """Keys of `env` whose rotation is overdue or due within 14 days (by the ledger)."""
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.rules.rotation import dates_for, rotation_findings
-
     if not env.file.exists():
         return []
     dates = dates_for(project, env)
@@ -53,19 +56,11 @@ def _due_keys(project: Project, env: Environment) -> list[str]:
 
 def actor(options: RunOptions) -> Actor:
     """A cell as the services see it: the notebook, with the run's --read-only and --yes."""
-    from relay_tui.services.changes import Actor
-
     return Actor("notebook", read_only=options.read_only, yes=options.yes)
 
 
 def vault_sync(direction: str, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Push the env's file to Vault or pull Vault into it ("push" | "pull"): the keys changed."""
-    from relay_tui.domain.masking import safe_text
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.services.vault_changes import pull_plan, push_plan
-    from relay_tui.stores.plans import make_plan
-    from relay_tui.stores.registry import open_env_store
-
     env = cell_env(cell, project, options)
     store, path = open_env_store(project, env)
     try:

@@ -21,6 +21,9 @@ from relay_tui.notebooks.cell_types.helpers import (
     cell_keys,
     secret_keys,
 )
+from relay_tui.project.specs import spec_for
+from relay_tui.services.env_values import rotate_keys
+from relay_tui.services.vault_changes import push_rotated
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -50,9 +53,6 @@ def run(
     number: int, cell: Cell, project: Project, options: RunOptions, action: str = "rotate"
 ) -> list[str]:
     """Rotate the cell's keys (a person gives those a provider issues), then push if asked."""
-    from relay_tui.project.specs import spec_for
-    from relay_tui.services.env_values import rotate_keys
-
     env = cell_env(cell, project, options)
     if cell.params.get("keys") == "ask" and not options.keys:
         choices = ", ".join(map(safe_text, secret_keys(project, env))) or "none"
@@ -79,8 +79,6 @@ def run(
     if action == "rotate":
         lines += [f"{safe_text(k)} invalidates: {invalidates(s)}" for k, s in specs.items()]
     if cell.params.get("push"):
-        from relay_tui.services.vault_changes import push_rotated
-
         try:
             pushed = push_rotated(project, env, values, who)
         except RelayError as exc:
@@ -94,8 +92,6 @@ def run(
 
 def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
     """(key, help) of the cell's keys that cannot be generated: a person gives their values."""
-    from relay_tui.project.specs import spec_for
-
     env = cell_env(cell, project, options)
     needed: list[tuple[str, str]] = []
     for key in cell_keys(cell, project, env, options):

@@ -8,6 +8,10 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.notebooks.cell_type import CellFailed, CellType, Param
 from relay_tui.notebooks.cell_types.helpers import actor
+from relay_tui.scan.baseline import default_path, load_baseline, split_baselined
+from relay_tui.scan.report import cell_line
+from relay_tui.scan.scanner import ScanOptions
+from relay_tui.services.scan_changes import scan_recorded
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -17,11 +21,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """One line per finding the baseline does not accept, then the totals; fails on any."""
-    from relay_tui.scan.baseline import default_path, load_baseline, split_baselined
-    from relay_tui.scan.report import cell_line
-    from relay_tui.scan.scanner import ScanOptions
-    from relay_tui.services.scan_changes import scan_recorded
-
     history, where = cell.params.get("history", False), str(cell.params.get("path") or ".")
     if not isinstance(history, bool):
         raise RelayError(f"cell {number}: history must be true or false")

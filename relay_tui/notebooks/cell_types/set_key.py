@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from relay_tui.domain.masking import safe_text
 from relay_tui.notebooks.cell_type import CellType, NeedsPerson, Param, Person, its_env
 from relay_tui.notebooks.cell_types.helpers import actor, cell_env
+from relay_tui.project.specs import spec_for
+from relay_tui.services.env_values import set_value
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -16,8 +18,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Write the value a person gave for the cell's key; without one, say what is needed."""
-    from relay_tui.services.env_values import set_value
-
     env, key = cell_env(cell, project, options), str(cell.params.get("key", ""))
     value = options.inputs.get(key)
     if value is None:
@@ -32,8 +32,6 @@ def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[
 
 def values_needed(cell: Cell, project: Project, options: RunOptions) -> list[tuple[str, str]]:
     """The cell's key, with its help (the cell's own, else the key's spec)."""
-    from relay_tui.project.specs import spec_for
-
     key = str(cell.params.get("key", ""))
     return [(key, str(cell.params.get("help") or spec_for(project.specs, key).help))]
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from relay_tui.notebooks.cell_type import CellFailed, CellType, Param, its_env
 from relay_tui.notebooks.cell_types.helpers import cell_env
+from relay_tui.rules.validate import validate
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """One line per finding, then the counts."""
-    from relay_tui.rules.validate import validate
-
     env = cell_env(cell, project, options)
     report = validate(project, [env.name])
     lines = [f"{f.severity}: {f.code}: {f.message}" for f in report.findings]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relay_tui.notebooks import setup_steps
 from relay_tui.notebooks.cell_type import CellType, Person
 from relay_tui.notebooks.cell_types.helpers import actor
-from relay_tui.project.project import CONFIG_NAME
+from relay_tui.project.project import CONFIG_NAME, load_project
+from relay_tui.services.changes import require_writable
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell
@@ -16,16 +18,12 @@ if TYPE_CHECKING:
 
 def run(number: int, cell: Cell, project: Project, options: RunOptions) -> list[str]:
     """Write relay.toml (0644, names and kinds only) with --yes; an existing one is left."""
-    from relay_tui.notebooks import setup_steps
-    from relay_tui.project.project import load_project
-
     if (project.root / CONFIG_NAME).exists():
         return [f"{CONFIG_NAME} exists: left as it is"]
     if not options.yes:
         return [
             f"not written: run with --yes to write {CONFIG_NAME} (or accept it in the workbench)"
         ]
-    from relay_tui.services.changes import require_writable
 
     require_writable(actor(options), CONFIG_NAME)
     path = setup_steps.write_project_config(load_project(project.root))  # sees files made by now

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import urlsplit
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.domain.redact import remember
 from relay_tui.errors import ConfigurationError, RefusedError
+from relay_tui.infra.trust import Request, require
 from relay_tui.stores.vault.transport import TlsSettings
 
 if TYPE_CHECKING:
@@ -116,7 +120,6 @@ def resolve(
             " not this machine: the token would travel unencrypted, so nothing was sent",
             hint="use https://, or set RELAY_TUI_ALLOW_HTTP=1 if you accept that risk",
         )
-    from relay_tui.domain.redact import remember
 
     remember(token)
     namespace, _ = _first(env, "BAO_NAMESPACE", "VAULT_NAMESPACE")
@@ -151,9 +154,6 @@ def resolve(
 
 def _loopback(addr: str) -> bool:
     """Whether `addr` names this machine (localhost, 127.0.0.0/8, ::1)."""
-    import ipaddress
-    from urllib.parse import urlsplit
-
     try:
         host = urlsplit(addr).hostname or ""
     except ValueError:
@@ -194,8 +194,6 @@ def settings_for(
         config_mount=(env and env.vault_mount) or vault_table.get("mount"),
     )
     if settings.addr_source == "relay.toml":  # the repository names the server: the user decides
-        from relay_tui.infra.trust import Request, require
-
         where = f"[environments.{env.name}]" if env and env.vault_addr else "[vault]"
         require(project.root, Request("Vault address", settings.addr, where))
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.domain.redact import redact
 from relay_tui.errors import BackendError, RelayError
 from relay_tui.stores.vault.tokens import why_rejected
 from relay_tui.stores.vault.transport import TransportError
@@ -57,15 +58,12 @@ class VaultFailure(NamedTuple):
     def first(self) -> str:
         if not self.errors:
             return "no details"
-        from relay_tui.domain.redact import redact
 
         return safe_text(redact(self.errors[0]))[:300]
 
 
 def explain(store: VaultStore, exc: TransportError | VaultFailure, action: str) -> RelayError:
     """A BackendError (exit 3) that says what failed, where, and what to do; redacted."""
-    from relay_tui.domain.redact import redact
-
     explained = _explain(store, exc, action)
     explained.message = redact(explained.message)
     explained.args = (explained.message,)

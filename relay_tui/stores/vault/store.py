@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.domain.redact import remember
 from relay_tui.errors import BackendError, ConflictError, UsageError
 from relay_tui.stores.base import Capability, Dates, Located, Secret, VersionInfo
 from relay_tui.stores.vault import rotation_dates
@@ -377,6 +378,4 @@ def _missing(
 
 def _remember(fields: dict[str, Any]) -> None:
     """Every value read is hidden from every later message of the session."""
-    from relay_tui.domain.redact import remember
-
     remember(*(v for v in fields.values() if isinstance(v, str)))

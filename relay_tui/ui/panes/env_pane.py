@@ -11,6 +11,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from relay_tui.domain.compare import compare_values
+from relay_tui.domain.dotenv_codec import KEY_RE
+from relay_tui.domain.generate import generate
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConflictError, RelayError
 from relay_tui.paths import fingerprint_key
@@ -235,7 +237,6 @@ class EnvPane(Pane):
         spec = spec_for(self.session.project.specs, key)
         if not spec.generatable:
             return None
-        from relay_tui.domain.generate import generate
 
         return lambda: generate(spec.kind)
 
@@ -261,7 +262,6 @@ class EnvPane(Pane):
         def done(result: str | None) -> None:
             if result is None:
                 return
-            from relay_tui.domain.dotenv_codec import KEY_RE
 
             if not KEY_RE.match(screen.key_name):
                 self.notify(f"{safe_text(screen.key_name)!r} is not a valid key name",
@@ -280,7 +280,6 @@ class EnvPane(Pane):
             self.notify(f"{safe_text(key)} is a {spec.kind}: it cannot be generated",
                         severity="warning", markup=False)  # fmt: skip
             return
-        from relay_tui.domain.generate import generate
 
         self._stage(key, generate(spec.kind))
         self.notify(f"new {spec.kind} for {safe_text(key)} (not saved: press s)", markup=False)

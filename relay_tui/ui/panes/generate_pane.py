@@ -18,6 +18,7 @@ from relay_tui.domain.masking import MASK, safe_text
 from relay_tui.errors import RelayError
 from relay_tui.project.project import Project
 from relay_tui.project.template import FillResult, fill_template
+from relay_tui.services.changes import read_only_reason
 from relay_tui.ui.messages import CopyRequested, DataChanged
 from relay_tui.ui.modals import ConfirmScreen, PickScreen
 from relay_tui.ui.panes import generate_form as form
@@ -200,8 +201,6 @@ class GeneratePane(Pane):
     def action_insert(self) -> None:
         env, session = self.session.active, self.session
         if not session.writable(env):
-            from relay_tui.services.changes import read_only_reason
-
             why = read_only_reason(session.actor(), env) or "the template is read-only"
             self.notify(f"{why}; pick an environment with E to insert into",
                         severity="warning", markup=False)  # fmt: skip

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.notebooks.cell_type import View
+from relay_tui.notebooks.checklist import checklist_items, is_late, within_text
 from relay_tui.ui.notebook_state import FAILED, NOT_RUN, OK, RUNNING, STALE, Entry
 
 STATE_MARK = {NOT_RUN: "·", RUNNING: "…", OK: "✓", FAILED: "✗", STALE: "~"}
@@ -76,7 +77,6 @@ class CellView(Static, can_focus=True):
         return lines
 
     def _checklist_lines(self) -> list[str]:
-        from relay_tui.notebooks.checklist import checklist_items, is_late, within_text
 
         now = datetime.datetime.now(datetime.UTC)
         lines = []

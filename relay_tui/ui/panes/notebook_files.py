@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relay_tui.domain.masking import safe_text
-from relay_tui.errors import UsageError
+from relay_tui.errors import RelayError, UsageError
+from relay_tui.notebooks.document import BUILTIN_DIR, builtin_names, dumps, load
+from relay_tui.notebooks.report import timeline_markdown
+from relay_tui.notebooks.runner import RunOptions
+from relay_tui.services.notebook_changes import save_notebook as save
+from relay_tui.services.notebook_changes import write_report
 
 if TYPE_CHECKING:
     from relay_tui.ui.notebook_state import NotebookState
@@ -16,9 +21,6 @@ if TYPE_CHECKING:
 
 def save_notebook(state: NotebookState, session: Session) -> str:
     """Write the notebook (cells and last results) to its file; returns where, relative."""
-    from relay_tui.notebooks.document import BUILTIN_DIR, dumps
-    from relay_tui.services.notebook_changes import save_notebook as save
-
     root = session.project.root
     path = state.path
     if path is None or path.parent == BUILTIN_DIR:
@@ -32,10 +34,6 @@ def save_notebook(state: NotebookState, session: Session) -> str:
 
 def export_report(state: NotebookState, session: Session) -> str:
     """Write the timeline of this session's run as markdown in notebooks/reports/."""
-    from relay_tui.notebooks.report import timeline_markdown
-    from relay_tui.notebooks.runner import RunOptions
-    from relay_tui.services.notebook_changes import write_report
-
     if state.started is None:
         raise UsageError("nothing has run yet: run a cell first, then export the timeline")
     root = session.project.root
@@ -50,9 +48,6 @@ def export_report(state: NotebookState, session: Session) -> str:
 
 def notebook_choices(root: Path) -> list[tuple[str, str]]:
     """The project's notebooks, then the built-in ones, as (name or path, label)."""
-    from relay_tui.errors import RelayError
-    from relay_tui.notebooks.document import BUILTIN_DIR, builtin_names, load
-
     choices: list[tuple[str, str]] = []
     for path in sorted((root / "notebooks").glob("*.toml")):
         try:

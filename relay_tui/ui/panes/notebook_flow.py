@@ -7,10 +7,21 @@ from typing import TYPE_CHECKING
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
+from relay_tui.notebooks.runner import (
+    RunOptions,
+    key_choices,
+    needs_keys,
+    run_cell,
+    values_needed,
+    writes,
+)
+from relay_tui.services.changes import require_writable
+from relay_tui.services.notebook_changes import record_run
 from relay_tui.ui.messages import DataChanged, SwitchEnvironment
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen
 from relay_tui.ui.notebook_state import FAILED, OK, RUNNING, Entry
 from relay_tui.ui.panes.notebook_modals import ChooseScreen
+from relay_tui.ui.session import TEMPLATE
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.runner import CellResult, RunOptions
@@ -46,8 +57,6 @@ async def run_cells(pane: NotebookPane, indexes: list[int]) -> None:
                 pane.notify(f"{what} failed: the run stopped there", severity="error")
             break
     if ran:
-        from relay_tui.services.notebook_changes import record_run
-
         actor = pane.session.actor()
         pane.tell_warnings(
             record_run(actor, state.default_env, state.title, outcome, ", ".join(ran))
@@ -56,14 +65,10 @@ async def run_cells(pane: NotebookPane, indexes: list[int]) -> None:
 
 async def run_one(pane: NotebookPane, index: int) -> CellResult:
     """Ask for what the cell needs, run it in a thread, and show its result."""
-    from relay_tui.notebooks.runner import run_cell, writes
-
     state, session = pane.state, pane.session
     entry = state.entries[index]
     changed = writes(entry.cell, state.default_env)
     if changed:
-        from relay_tui.services.changes import require_writable
-
         what = f"cell {index + 1} ({entry.cell.type}) would change {', '.join(sorted(changed))}"
         require_writable(session.actor(), what, nothing="nothing was run")
     pane.focus_cell(index)
@@ -76,7 +81,6 @@ async def run_one(pane: NotebookPane, index: int) -> CellResult:
     targets: list[str | None] = [*sorted(changed)] or [None]
     for env in targets:
         session.files_changed(env)
-    from relay_tui.ui.session import TEMPLATE
 
     if session.active == TEMPLATE and state.default_env in session.project.environments:
         # the setup's new .env becomes the active one
@@ -90,7 +94,6 @@ async def run_one(pane: NotebookPane, index: int) -> CellResult:
 
 
 def _options(pane: NotebookPane) -> RunOptions:
-    from relay_tui.notebooks.runner import RunOptions
 
     state = pane.state
     return RunOptions(
@@ -103,8 +106,6 @@ def _options(pane: NotebookPane) -> RunOptions:
 
 async def ask(pane: NotebookPane, entry: Entry, options: RunOptions) -> RunOptions:
     """The keys to choose, the values to type and the confirmations the cell needs."""
-    from relay_tui.notebooks.runner import key_choices, needs_keys, values_needed, writes
-
     project, cell = pane.session.project, entry.cell
     if needs_keys(cell):
         choices = key_choices(cell, project, options)

@@ -11,12 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static, TextArea
 
 from relay_tui.errors import RelayError
-from relay_tui.notebooks.document import Cell
+from relay_tui.notebooks.document import Cell, parse
 from relay_tui.ui.safe import plain
 
 
 def cell_toml(cell: Cell) -> str:
     """A cell as the TOML lines of its [[cells]] table."""
+    # lazy: only a save needs the TOML writer
     import tomli_w
 
     return tomli_w.dumps({"type": cell.type, **cell.params})
@@ -24,8 +25,6 @@ def cell_toml(cell: Cell) -> str:
 
 def parse_cell(text: str) -> Cell:
     """The cell described by `text`, checked like a saved notebook (so no value can get in)."""
-    from relay_tui.notebooks.document import parse
-
     body = "\n".join("" if line.startswith("[[cells]]") else line for line in text.splitlines())
     book = parse('title = "cell"\n[[cells]]\n' + body, "this cell")
     if len(book.cells) != 1:

@@ -9,6 +9,13 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from relay_tui.errors import RelayError
+from relay_tui.notebooks.cell_type import Person
+from relay_tui.notebooks.cell_types import CELL_TYPES
+from relay_tui.notebooks.checklist import checklist_items
+from relay_tui.ui.modals import ConfirmScreen, PickScreen
+from relay_tui.ui.panes.notebook_files import export_report, notebook_choices, save_notebook
+from relay_tui.ui.panes.notebook_flow import run_cells
+from relay_tui.ui.panes.notebook_modals import ChooseScreen, EditCellScreen
 from relay_tui.ui.panes.notebook_view import NotebookView, new_cell
 
 
@@ -42,8 +49,6 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-run")
     async def run_cells(self, indexes: list[int]) -> None:
         """Run cells one after another (a worker, so dialogs can be awaited)."""
-        from relay_tui.ui.panes.notebook_flow import run_cells
-
         await run_cells(self, indexes)
 
     def env_changed(self, name: str) -> None:
@@ -61,10 +66,6 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_tick(self) -> None:
         """Tick or untick the focused checklist's items; the time of each tick is kept."""
-        from relay_tui.notebooks.cell_type import Person
-        from relay_tui.notebooks.checklist import checklist_items
-        from relay_tui.ui.panes.notebook_modals import ChooseScreen
-
         index = self.cursor_index()
         entries = self.state.entries
         if not entries or Person.TICKS not in entries[index].cell.record.person:
@@ -95,8 +96,6 @@ class NotebookPane(NotebookView):
 
     async def edit_cell(self, index: int) -> None:
         """Open the editor on cell `index` and keep what passes the checks."""
-        from relay_tui.ui.panes.notebook_modals import EditCellScreen
-
         cell = self.state.entries[index].cell
         edited = await self.app.push_screen_wait(EditCellScreen(f"cell {index + 1}", cell))
         if edited is not None and edited != cell:
@@ -106,9 +105,6 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_add(self) -> None:
         """Add a cell of a chosen type below the focused one, then edit it."""
-        from relay_tui.notebooks.cell_types import CELL_TYPES
-        from relay_tui.ui.modals import PickScreen
-
         kind = await self.app.push_screen_wait(
             PickScreen("add a cell of type", [(k, k) for k in CELL_TYPES])
         )
@@ -124,8 +120,6 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_delete(self) -> None:
         """Delete the focused cell, after a yes."""
-        from relay_tui.ui.modals import ConfirmScreen
-
         if not self.state.entries:
             return
         index = self.cursor_index()
@@ -144,8 +138,6 @@ class NotebookPane(NotebookView):
     # ----- saving, opening, reporting ------------------------------------------------------
     def action_save(self) -> None:
         """Save to the notebook's file; a built-in one is saved as a copy in notebooks/."""
-        from relay_tui.ui.panes.notebook_files import save_notebook
-
         try:
             where = save_notebook(self.state, self.session)
         except RelayError as exc:
@@ -157,9 +149,6 @@ class NotebookPane(NotebookView):
     @work(exclusive=True, group="notebook-dialog")
     async def action_open(self) -> None:
         """Open a built-in notebook or one of the project's."""
-        from relay_tui.ui.modals import ConfirmScreen, PickScreen
-        from relay_tui.ui.panes.notebook_files import notebook_choices
-
         if self.state.dirty and not await self.app.push_screen_wait(
             ConfirmScreen("This notebook has unsaved changes. Open another anyway?")
         ):
@@ -171,8 +160,6 @@ class NotebookPane(NotebookView):
 
     def action_export(self) -> None:
         """Write the run's timeline as a markdown report beside the notebooks."""
-        from relay_tui.ui.panes.notebook_files import export_report
-
         try:
             where = export_report(self.state, self.session)
         except RelayError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -10,12 +11,14 @@ from textual.widgets import Static
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
-from relay_tui.notebooks.document import Cell, Notebook
+from relay_tui.notebooks.cell_types import lookup
+from relay_tui.notebooks.document import BUILTIN_DIR, Cell, Notebook, find, load
 from relay_tui.ui.messages import SwitchEnvironment
 from relay_tui.ui.notebook_state import NotebookState
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.panes.notebook_cell import CellView
 from relay_tui.ui.safe import plain
+from relay_tui.ui.session import TEMPLATE
 
 SETUP = "first-time-setup"
 
@@ -48,16 +51,12 @@ class NotebookView(Pane):
     # ----- opening and drawing ---------------------------------------------------------
     def default_env(self) -> str:
         """The environment cells act on when they name none: the active one (not the template)."""
-        from relay_tui.ui.session import TEMPLATE
-
         active = self.session.active
         return "development" if active == TEMPLATE else active
 
     def open_notebook(self, name: str, env: str | None = None) -> None:
         """Open a notebook by name (built in or in the project's notebooks/) or path, on `env`
         (by default the active environment)."""
-        from relay_tui.notebooks.document import find, load
-
         try:
             book = load(find(name, self.session.project.root))
         except RelayError as exc:
@@ -135,7 +134,6 @@ class NotebookView(Pane):
 
 
 def _builtin_dir() -> Path:
-    from relay_tui.notebooks.document import BUILTIN_DIR
 
     return BUILTIN_DIR
 
@@ -149,8 +147,4 @@ def _relative(path: Path, root: Path) -> str:
 
 def new_cell(kind: str) -> Cell:
     """A cell of `kind` with its type's starter parameters."""
-    import copy
-
-    from relay_tui.notebooks.cell_types import lookup
-
     return Cell(kind, copy.deepcopy(dict(lookup(kind).starter)))

@@ -11,12 +11,14 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from relay_tui.errors import RelayError
+from relay_tui.rules.rotation import dates_with_source
 from relay_tui.rules.rotation_view import (
     STATES,
     RotationRow,
     age_text,
     bar_text,
     detail_line,
+    rotation_rows,
     summary_line,
 )
 from relay_tui.ui.panes.base import Pane
@@ -98,9 +100,6 @@ class RotationPane(Pane):
     @work(thread=True, exclusive=True, group="rotation")
     def _read(self, ticket: int, project: Project, env: Environment, keys: list[str]) -> None:
         """The dates may come from a server one day: never read them on the UI thread."""
-        from relay_tui.rules.rotation import dates_with_source
-        from relay_tui.rules.rotation_view import rotation_rows
-
         worker = get_current_worker()
         try:
             dates, source = dates_with_source(project, env)

@@ -15,6 +15,10 @@ from textual.worker import get_current_worker
 
 from relay_tui.errors import RelayError
 from relay_tui.scan.allow import MARKER, allow_refusal, where
+from relay_tui.scan.baseline import default_path, load_baseline
+from relay_tui.scan.scanner import ScanOptions, remediation
+from relay_tui.services.changes import read_only_reason
+from relay_tui.services.scan_changes import add_to_baseline, allow_inline, scan_recorded
 from relay_tui.ui.messages import IncidentRequested
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
@@ -134,10 +138,6 @@ class ScanPane(Pane):
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self, ticket: int, project: Project, history: bool) -> None:
         """The scan and the baseline are read off the UI thread; only Findings come back."""
-        from relay_tui.scan.baseline import default_path, load_baseline
-        from relay_tui.scan.scanner import ScanOptions
-        from relay_tui.services.scan_changes import scan_recorded
-
         worker = get_current_worker()
         actor = self.session.actor()
         try:
@@ -212,7 +212,6 @@ class ScanPane(Pane):
         return Row(key, cells, styles)
 
     def _detail(self) -> None:
-        from relay_tui.scan.scanner import remediation
 
         finding = self.current
         detail = self.query_one("#scan-detail", Static)
@@ -229,7 +228,6 @@ class ScanPane(Pane):
         self._detail()
 
     def on_grid_selected(self, event: Grid.Selected) -> None:
-        from relay_tui.scan.scanner import remediation
 
         finding = self.current
         if finding is None:
@@ -247,7 +245,6 @@ class ScanPane(Pane):
         finding = self.current
         if finding is None:
             return None
-        from relay_tui.services.changes import read_only_reason
 
         refusal = read_only_reason(self.session.actor(), "triage")
         if refusal:
@@ -272,7 +269,6 @@ class ScanPane(Pane):
         )
 
     def _allow(self, finding: Finding) -> None:
-        from relay_tui.services.scan_changes import allow_inline
 
         try:
             outcome = allow_inline(self.session.project.root, finding, self.session.actor())
@@ -303,8 +299,6 @@ class ScanPane(Pane):
         )
 
     def _baseline(self, finding: Finding) -> None:
-        from relay_tui.scan.baseline import default_path
-        from relay_tui.services.scan_changes import add_to_baseline
 
         path = default_path(self.session.project.root)
         try:

@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import BackendError, RelayError
 from relay_tui.project.project import Environment
+from relay_tui.services.changes import read_only_reason
 from relay_tui.ui.messages import DataChanged, VaultValuesRead
 from relay_tui.ui.modals import ConfirmScreen, TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
@@ -82,7 +83,6 @@ class VaultSyncPane(Pane):
     def _sync_env(self, action: str) -> Environment | None:
         name = self.session.active
         problem = ""
-        from relay_tui.services.changes import read_only_reason
 
         refusal = read_only_reason(self.session.actor(), action) if action != "diff" else None
         if refusal:

@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import ConfigurationError, ConflictError, RelayError
+from relay_tui.infra.trust import NotTrustedError
 from relay_tui.project.project import Environment
 from relay_tui.ui.messages import VaultStateChanged
 from relay_tui.ui.panes import vault_worker as jobs
@@ -208,8 +209,6 @@ class VaultPane(VaultPathsPane):
 
 def connect_failure_label(exc: RelayError) -> str:
     """The header's word for a connection that did not happen, naming why."""
-    from relay_tui.infra.trust import NotTrustedError
-
     if isinstance(exc, NotTrustedError):
         return "not trusted (run relay-tui trust)"
     return "configuration error" if isinstance(exc, ConfigurationError) else "unreachable"

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
 from relay_tui.domain.masking import mask, safe_text
+from relay_tui.services.reveals import record_reveal
 from relay_tui.ui.messages import CopyRequested
 from relay_tui.ui.modals import TableScreen
 from relay_tui.ui.panes import vault_worker as jobs
@@ -124,7 +125,6 @@ class VaultPathsPane(VaultSyncPane):
         self.revealed = name
         self.fields.show_instead(name, 1, value)
         where = self.secret.location.full if self.secret else ""
-        from relay_tui.services.reveals import record_reveal
 
         self.tell_warnings(record_reveal(self.session.actor(), None, [name], where).warnings)
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)

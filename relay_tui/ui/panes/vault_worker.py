@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
 
-from relay_tui.stores.vault.browse import Mount, SearchResult
+from relay_tui.project.envfile import EnvFile
+from relay_tui.services.vault_changes import pull_plan, push_plan
+from relay_tui.stores.plans import make_plan
+from relay_tui.stores.vault.browse import Mount, SearchResult, list_mounts, search_paths
+from relay_tui.stores.vault.config import settings_for, vault_path_of
+from relay_tui.stores.vault.status import read_status
+from relay_tui.stores.vault.store import VaultStore
 
 if TYPE_CHECKING:
     from relay_tui.errors import RelayError
@@ -119,8 +125,6 @@ class VaultSearched(VaultMessage):
 # ----- jobs (run in threads; they raise RelayError on failure) -----------------------------
 def resolve_job(project: Project, env: Environment | None, connect: bool) -> VaultResolved:
     """Resolve the settings like the CLI; no server is contacted."""
-    from relay_tui.stores.vault.config import settings_for
-
     settings = settings_for(project, env)
     configured = settings.addr_source != "default" or settings.token is not None
     return VaultResolved(settings, configured, connect and configured)
@@ -128,10 +132,6 @@ def resolve_job(project: Project, env: Environment | None, connect: bool) -> Vau
 
 def connect_job(settings: VaultSettings) -> VaultConnected:
     """Open the connection, read the status rows and the visible mounts."""
-    from relay_tui.stores.vault.browse import list_mounts
-    from relay_tui.stores.vault.status import read_status
-    from relay_tui.stores.vault.store import VaultStore
-
     conn = Connection(VaultStore(settings))
     rows = conn.run(read_status)
     return VaultConnected(conn, rows, conn.run(list_mounts))
@@ -160,7 +160,6 @@ def search_job(
     cancelled: Callable[[], bool],
 ) -> VaultSearched:
     """Search below the roots; stops between two listings once `cancelled()`."""
-    from relay_tui.stores.vault.browse import search_paths
 
     def list_folder(folder: str) -> list[str]:
         return conn.run(lambda store: store.list_keys(folder))
@@ -170,10 +169,6 @@ def search_job(
 
 def plan_job(conn: Connection, project: Project, env: Environment, action: str) -> VaultPlanned:
     """Compare `env`'s file (as on disk now) with its Vault path."""
-    from relay_tui.project.envfile import EnvFile
-    from relay_tui.stores.plans import make_plan
-    from relay_tui.stores.vault.config import vault_path_of
-
     envfile = EnvFile.load(env.file) if env.file.exists() else EnvFile.parse("", env.file)
 
     def plan_of(store: VaultStore) -> Plan:
@@ -191,8 +186,6 @@ def apply_job(
 ) -> VaultApplied:
     """Push (check-and-set against the plan's version) or pull (refused if the file changed),
     through the services, which check the policy and write the audit line."""
-    from relay_tui.services.vault_changes import pull_plan, push_plan
-
     plan = planned.plan
     if planned.action == "push":
         version, outcome = conn.run(lambda store: push_plan(store, plan, env, actor))
