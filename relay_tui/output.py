@@ -7,6 +7,7 @@ import sys
 import traceback
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.domain.redact import redact
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2"}
 
@@ -32,8 +33,6 @@ def out(text: str = "") -> None:
 
 
 def _shown(text: str) -> str:
-    from relay_tui.domain.redact import redact
-
     return _safe_lines(redact(text))
 
 

@@ -3,30 +3,68 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from relay_tui.commands.common import project_from
+from relay_tui.domain.compare import compare_values
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import InputFileError, UsageError
+from relay_tui.infra import trust
 from relay_tui.output import out, paint, table
+from relay_tui.paths import fingerprint_key
 from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import Project
+from relay_tui.rules.registry import rules
+from relay_tui.rules.rule import Rule
 from relay_tui.rules.validate import Finding, Report, validate
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Run the rules; exit 1 when any finding is an error."""
+    """Run the rules; exit 1 when any finding is an error. With --rules, list them instead."""
     if args.env and args.all:
         raise UsageError("give --env NAME or --all, not both")
+    if args.rules:
+        return _list_rules(args.json)
     project = project_from(args)
     report = validate(project, args.env, git=not args.no_git)
     if args.json:
-        import json
-
         out(json.dumps(_report_dict(report), indent=2, ensure_ascii=True))
     else:
         _print_report(report)
     return 1 if report.errors else 0
+
+
+def _list_rules(as_json: bool) -> int:
+    """Every registered rule: its code, severities, automatic fix, badge and what it finds."""
+    listed = rules()
+    if as_json:
+        out(
+            json.dumps(
+                {"rules": [_rule_dict(rule) for rule in listed]}, indent=2, ensure_ascii=True
+            )
+        )
+        return 0
+    rows = [_rule_row(rule) for rule in listed]
+    out(table(rows, ["CODE", "SEVERITY", "FIX", "BADGE", "WHAT IT FINDS"]))
+    out(f"{len(listed)} rule(s); error/warning: an error where its summary says, else a warning")
+    return 0
+
+
+def _rule_row(rule: Rule) -> list[str]:
+    badge = (rule.badge or "-").replace("{count}", "N")  # a counted badge: `missing 3`
+    return [rule.code, "/".join(rule.severities), rule.fix or "-", badge, rule.summary]
+
+
+def _rule_dict(rule: Rule) -> dict[str, object]:
+    return {
+        "code": str(rule.code),
+        "severity": str(rule.severity),
+        "lenient": str(rule.lenient) if rule.lenient else None,
+        "fix": str(rule.fix) or None,
+        "badge": rule.badge,
+        "summary": rule.summary,
+    }
 
 
 def _report_dict(report: Report) -> dict[str, object]:
@@ -58,9 +96,6 @@ def _finding_line(finding: Finding) -> str:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Keys missing on either side and values shared between two environments (by fingerprint)."""
-    from relay_tui.domain.compare import compare_values
-    from relay_tui.paths import fingerprint_key
-
     project = project_from(args)
     name_a, name_b = args.env_a, args.env_b
     if name_a == name_b:
@@ -71,8 +106,6 @@ def run_diff(args: argparse.Namespace) -> int:
     rows = [{"key": d.key, "status": d.status} for d in diffs]
     drift = [d for d in diffs if d.drift]
     if args.json:
-        import json
-
         out(json.dumps({"a": name_a, "b": name_b, "keys": rows, "drift": len(drift)}, indent=2))
     else:
         out(table([[r["key"], r["status"]] for r in rows], ["KEY", f"{name_a} vs {name_b}"]))
@@ -96,8 +129,6 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         out("no environment files yet: relay-tui generate --generate-env --env development")
     out(f"{report.errors} error(s), {report.warnings} warning(s); details: relay-tui validate")
-    from relay_tui.infra import trust
-
     if not trust.is_trusted(project.root):
         asks = trust.requests(project.root, project.config)
         if asks:
@@ -126,6 +157,9 @@ def add_validate(sub: Any, common: argparse.ArgumentParser) -> None:
     val.add_argument("--all", action="store_true", help="every environment (the default)")
     val.add_argument("--json", action="store_true", help="machine-readable output")
     val.add_argument("--no-git", action="store_true", help="skip the git checks")
+    val.add_argument(
+        "--rules", action="store_true", help="list the rules (code, severity, fix) and exit"
+    )
 
 
 def add_diff(sub: Any, common: argparse.ArgumentParser) -> None:

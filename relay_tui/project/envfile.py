@@ -15,6 +15,7 @@ from dotenv.parser import _single_quote_escapes as _SINGLE_ESCAPES
 
 from relay_tui.domain.dotenv_codec import check_key, check_value, encode_value, verify_roundtrip
 from relay_tui.domain.dotenv_lines import rewrite_value, split_binding
+from relay_tui.domain.findings import Code
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import InputFileError, RefusedError, UsageError
 from relay_tui.infra.bounded_read import read_env_bytes
@@ -72,7 +73,7 @@ class Entry:
 class ParseProblem(NamedTuple):
     """A statement python-dotenv cannot read, or keys an unterminated quote swallowed."""
 
-    code: str  # "parse-error" or "swallowed-keys"
+    code: Code  # PARSE_ERROR or SWALLOWED_KEYS
     line: int
     message: str
     keys: tuple[str, ...] = ()
@@ -368,7 +369,7 @@ def _problem_for(entry: Entry) -> ParseProblem | None:
         what = f"the line for {first_key}" if first_key else "this line"
         if hidden:
             return ParseProblem(
-                "swallowed-keys",
+                Code.SWALLOWED_KEYS,
                 entry.line,
                 f"line {entry.line}: {what} cannot be parsed (an unterminated quote?); it runs "
                 f"over {len(lines)} lines and hides {', '.join(hidden)}",
@@ -377,14 +378,14 @@ def _problem_for(entry: Entry) -> ParseProblem | None:
         unclosed = first is not None and lines[0][first.end() :].lstrip()[:1] in ("'", '"')
         reason = "opens a quote that never closes" if unclosed else "is not KEY=VALUE"
         return ParseProblem(
-            "parse-error",
+            Code.PARSE_ERROR,
             entry.line,
             f"line {entry.line}: {what} {reason}; python-dotenv skips it",
             (first_key,) if first_key else (),
         )
     if hidden and entry.key is not None:
         return ParseProblem(
-            "swallowed-keys",
+            Code.SWALLOWED_KEYS,
             entry.line,
             f"line {entry.line}: the quoted value of {entry.key} runs over {len(lines)} lines "
             f"and swallows {', '.join(hidden)} (an unterminated quote?)",

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from relay_tui.domain.defaults import is_default_secret, looks_like_placeholder
 from relay_tui.project.project import Project
 from relay_tui.project.specs import spec_for
-from relay_tui.rules.validate import comparable_secret, url_password
+from relay_tui.rules.values import comparable_secret, url_password
 
 STATES = ("set", "missing", "empty", "placeholder", "default", "reused")
 

@@ -3,38 +3,40 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from relay_tui.domain.findings import Finding
+from relay_tui.domain.findings import Code, Finding, Severity
 from relay_tui.domain.masking import safe_text
 from relay_tui.infra.ledger import Ledger, read_ledger
 from relay_tui.project.envfile import EnvFile
+from relay_tui.project.project import Environment, Project
 from relay_tui.project.specs import SecretSpec, spec_for
+from relay_tui.stores.registry import store_kind
 
 DUE_WITHIN_DAYS = 14
 
 
-def dates_for(project: Any, env: Any) -> dict[str, datetime.date]:
-    """When each key of `env` last got a new value (Vault's metadata, else the ledger)."""
+def dates_for(project: Project, env: Environment) -> dict[str, datetime.date]:
+    """When each key of `env` last got a new value (its store's dates, else the ledger's)."""
     return dates_with_source(project, env)[0]
 
 
 def dates_with_source(
-    project: Any, env: Any, ledger: Ledger | None = None
+    project: Project, env: Environment, ledger: Ledger | None = None
 ) -> tuple[dict[str, datetime.date], str]:
     """`dates_for`, and where the dates came from.
 
-    An environment with a vault_path, when Vault is configured, takes each key's date from the
-    custom metadata of that KV v2 path, and the ledger's for keys Vault has none for: "vault
-    PATH". Otherwise "ledger", or "ledger (vault unreachable: REASON)" when Vault could not be
-    read. `ledger` saves re-reading the ledger file.
+    An environment whose store keeps rotation dates (Vault's KV v2 custom metadata), when that
+    store is configured, takes each key's date from it, and the ledger's for keys it has none
+    for: "vault PATH". Otherwise "ledger", or "ledger (vault unreachable: REASON)" when the
+    store could not be read. `ledger` saves re-reading the ledger file.
     """
     local = dict((read_ledger(project.root) if ledger is None else ledger).get(env.name, {}))
-    if not getattr(env, "vault_path", None):
+    if store_kind(env) is None:
         return local, "ledger"
-    from relay_tui.stores.vault.rotation_dates import vault_dates  # only here: Vault stays unloaded
+    # lazy: the store interface loads only for an environment that names a store
+    from relay_tui.stores.dates import store_dates
 
-    return vault_dates(project, env, local)
+    return store_dates(project, env, local)
 
 
 def rotation_findings(
@@ -59,16 +61,18 @@ def rotation_findings(
         last = dates.get(key)
         if last is None:
             message = f"{shown}: no rotation date on record (cadence {spec.rotate_days} days)"
-            found.append(Finding("rotation-unknown", "info", env, shown, message, fix, file, line))
+            found.append(
+                Finding(Code.ROTATION_UNKNOWN, Severity.INFO, env, shown, message, fix, file, line)
+            )
             continue
         age, cadence = (today - last).days, spec.rotate_days
         left = cadence - age
         if left < 0:
             message = f"{shown} is {age} days old: {-left} day(s) past its {cadence}-day cadence"
-            code, severity = "rotation-overdue", "warning"
+            code, severity = Code.ROTATION_OVERDUE, Severity.WARNING
         elif left <= DUE_WITHIN_DAYS:
             message = f"{shown} is due for rotation in {left} day(s) (every {cadence} days)"
-            code, severity = "rotation-due", "info"
+            code, severity = Code.ROTATION_DUE, Severity.INFO
         else:
             continue
         found.append(Finding(code, severity, env, shown, message, fix, file, line))

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from relay_tui.project.envfile import EnvFile
 from relay_tui.project.specs import spec_for
 from relay_tui.rules.rotation import DUE_WITHIN_DAYS
 
@@ -70,8 +71,6 @@ def rotation_rows(
 
 
 def _keys_with_values(env: Environment) -> list[str]:
-    from relay_tui.project.envfile import EnvFile
-
     if not env.file.exists():
         return []
     return [key for key, value in EnvFile.load(env.file).values().items() if value]

@@ -3,46 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
-from relay_tui.domain.findings import Finding
+from relay_tui.domain.findings import FIX_LABELS, Finding, FixKind
+from relay_tui.domain.generate import generate
+from relay_tui.errors import UsageError
 from relay_tui.infra import file_fixes as fixes
 from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import Project
 from relay_tui.project.specs import spec_for
+from relay_tui.rules.registry import rule_for
 from relay_tui.services.changes import Actor, Outcome, audited, require_writable
 from relay_tui.services.env_values import save_edits
 
-GENERATE_FIXES = frozenset({"missing-required", "empty-value", "weak-secret",
-                            "placeholder-value", "default-secret", "reused-secret"})  # fmt: skip
-
-
-class FixKind(StrEnum):
-    """What a fix does; NONE when a finding has no automatic fix."""
-
-    NONE = ""
-    GENERATE = "generate"  # a new value of the key's kind, saved to the file
-    CHMOD = "chmod"  # the file's mode to 0600
-    GITIGNORE = "gitignore"  # the line that makes git ignore the file
-
-
-LABELS = {
-    FixKind.GENERATE: "generate a new value and save",
-    FixKind.CHMOD: "chmod 600",
-    FixKind.GITIGNORE: "add the .gitignore line",
-}
+__all__ = ["LABELS", "FixKind", "apply_fix", "fix_kind"]
+LABELS = FIX_LABELS  # what each fix does, as the workbench offers it
 
 
 def fix_kind(project: Project, finding: Finding) -> FixKind:
-    """The automatic fix of `finding` in one of the project's environments (or NONE)."""
-    if finding.env not in project.environments:
+    """The automatic fix of `finding` in one of the project's environments (or NONE): its
+    rule's, and a generated value only for a key whose kind can be generated."""
+    rule = rule_for(finding.code)
+    if rule is None or finding.env not in project.environments:
         return FixKind.NONE
-    generatable = finding.key and spec_for(project.specs, finding.key).generatable
-    if finding.code in GENERATE_FIXES and generatable:
-        return FixKind.GENERATE
-    return {"insecure-permissions": FixKind.CHMOD, "git-not-ignored": FixKind.GITIGNORE}.get(
-        finding.code, FixKind.NONE
-    )
+    if rule.fix is FixKind.GENERATE:
+        generatable = finding.key and spec_for(project.specs, finding.key).generatable
+        return FixKind.GENERATE if generatable else FixKind.NONE
+    return rule.fix
 
 
 def apply_fix(
@@ -54,8 +40,6 @@ def apply_fix(
 ) -> Outcome:
     """Apply the fix of `finding`. A generated value is saved with the `pending` edits of the
     model `envfile` (the workbench's unsaved changes), audited as generate and dated."""
-    from relay_tui.domain.generate import generate
-
     kind = fix_kind(project, finding)
     env = project.environment(finding.env)
     if kind is FixKind.GENERATE and finding.key:
@@ -77,7 +61,5 @@ def apply_fix(
             added = fixes.ignore_in_git(env.file)
             outcome.summary = f"added {added[1]} to {added[0].name}" if added else "already ignored"
         else:
-            from relay_tui.errors import UsageError
-
             raise UsageError(f"{finding.code}: no automatic fix", hint=finding.fix or None)
     return outcome

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from relay_tui.domain.findings import Code
 from relay_tui.domain.masking import safe_text
 from relay_tui.project.envfile import EnvFile
 from relay_tui.project.specs import spec_for
 from relay_tui.rules.rotation import dates_for, rotation_findings
 from relay_tui.services.changes import Actor
-from relay_tui.services.vault_changes import pull_plan, push_plan
+from relay_tui.services.store_changes import pull_plan, push_plan
 from relay_tui.stores.plans import make_plan
 from relay_tui.stores.registry import open_env_store
 
@@ -51,7 +52,7 @@ def _due_keys(project: Project, env: Environment) -> list[str]:
         return []
     dates = dates_for(project, env)
     found = rotation_findings(EnvFile.load(env.file), env.name, "", project.specs, dates)
-    return [f.key for f in found if f.key and f.code in ("rotation-overdue", "rotation-due")]
+    return [f.key for f in found if f.key and f.code in (Code.ROTATION_OVERDUE, Code.ROTATION_DUE)]
 
 
 def actor(options: RunOptions) -> Actor:

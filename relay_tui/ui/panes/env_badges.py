@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from relay_tui.domain.masking import safe_text
+from relay_tui.rules.registry import badges as rule_badges
 from relay_tui.ui.session import TEMPLATE, Session
 from relay_tui.ui.widgets.grid import Row
-
-BADGES = {
-    "git-tracked": "TRACKED-BY-GIT",
-    "git-not-ignored": "NOT-IGNORED",
-    "insecure-permissions": "loose-perms",
-    "parse-error": "parse-error",
-    "swallowed-keys": "parse-error",
-    "unreadable-file": "unreadable",
-}
 
 
 def badges_for(session: Session, name: str) -> tuple[list[str], str]:
@@ -28,13 +20,9 @@ def badges_for(session: Session, name: str) -> tuple[list[str], str]:
         badges.append("no file" if not env.file.exists() else "unreadable")
         style = "warning"
     findings = [f for f in (session.report.findings if session.report else []) if f.env == name]
-    missing = sum(1 for f in findings if f.code == "missing-required")
-    for finding in findings:
-        badge = BADGES.get(finding.code)
-        if badge and badge not in badges:
+    for badge in rule_badges(f.code for f in findings):  # each rule's badge, from the registry
+        if badge not in badges:
             badges.append(badge)
-    if missing:
-        badges.append(f"missing {missing}")
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if errors or warnings:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from relay_tui.domain.findings import Finding
+from relay_tui.domain.findings import FIX_LABELS, Finding, FixKind
 from relay_tui.errors import RelayError
+from relay_tui.services.changes import read_only_reason
+from relay_tui.services.fixes import apply_fix, fix_kind
+from relay_tui.ui.messages import DataChanged, ValidationRequested
 from relay_tui.ui.modals import ConfirmScreen
 from relay_tui.ui.panes.base import Pane
 from relay_tui.ui.safe import plain, safe_text
 from relay_tui.ui.session import TEMPLATE
 from relay_tui.ui.widgets.grid import Column, Grid, Row
-
-if TYPE_CHECKING:
-    from relay_tui.services.fixes import FixKind
 
 SEVERITY_CYCLE = ("all", "error", "warning", "info")
 SEV_LABEL = {"error": "ERR", "warning": "warn", "info": "info"}
@@ -156,21 +156,17 @@ class ValidatePane(Pane):
 
     def action_revalidate(self) -> None:
         self.query_one("#validate-summary", Static).update("checking…")
-        self.relay.run_validation()
+        self.post_message(ValidationRequested())
 
     # ----- fixes ---------------------------------------------------------------------------
     def _fix_label(self) -> str:
-        from relay_tui.services.fixes import LABELS
-
         finding = self.current
         if finding is None:
             return ""
         kind = self._fix_kind(finding)
-        return f"x: {LABELS[kind]}" if kind in LABELS else "no automatic fix"
+        return f"x: {FIX_LABELS[kind]}" if kind in FIX_LABELS else "no automatic fix"
 
     def _fix_kind(self, finding: Finding) -> FixKind:
-        from relay_tui.services.fixes import FixKind, fix_kind
-
         if finding.env == TEMPLATE:
             return FixKind.NONE
         return fix_kind(self.session.project, finding)
@@ -184,22 +180,21 @@ class ValidatePane(Pane):
             self.notify(f"no automatic fix: {safe_text(finding.fix or finding.message)}",
                         markup=False, timeout=8)  # fmt: skip
             return
-        from relay_tui.services.changes import read_only_reason
-
         refusal = read_only_reason(self.session.actor(), "fix")
         if refusal:
             self.notify(refusal, severity="warning", markup=False)
             return
         env = self.session.state(finding.env).env
         question = {
-            "generate": f"generate a new value for {finding.key} in {env.name} and save the file?",
-            "chmod": f"chmod 600 {env.file.name}?",
-            "gitignore": f"add the line that ignores {env.file.name} to .gitignore?",
+            FixKind.GENERATE: f"generate a new value for {finding.key} in {env.name} and save "
+            "the file?",
+            FixKind.CHMOD: f"chmod 600 {env.file.name}?",
+            FixKind.GITIGNORE: f"add the line that ignores {env.file.name} to .gitignore?",
         }[kind]
         pending = len(self.session.state(env.name).pending)
-        if kind == "generate" and pending:
+        if kind is FixKind.GENERATE and pending:
             question += f" ({pending} unsaved edit(s) of {env.name} are saved with it)"
-        protected = env.protected and kind == "generate"
+        protected = env.protected and kind is FixKind.GENERATE
         screen = ConfirmScreen(
             (f"{env.name} is PROTECTED. " if protected else "") + question,
             type_to_confirm=env.name if protected else None,
@@ -209,11 +204,9 @@ class ValidatePane(Pane):
         )
 
     def _apply(self, kind: FixKind, finding: Finding, confirmed: bool) -> None:
-        from relay_tui.services.fixes import apply_fix
-
         state = self.session.state(finding.env)
-        model = self.session.file_copy(finding.env) if kind == "generate" else None
-        pending = state.pending if kind == "generate" else None
+        model = self.session.file_copy(finding.env) if kind is FixKind.GENERATE else None
+        pending = state.pending if kind is FixKind.GENERATE else None
         try:
             outcome = apply_fix(
                 self.session.project, finding, self.session.actor(confirmed), model, pending
@@ -221,8 +214,8 @@ class ValidatePane(Pane):
         except RelayError as exc:
             self.fail(exc)
             return
-        if kind == "generate":
+        if kind is FixKind.GENERATE:
             self.session.reload(finding.env)
         self.tell_warnings(outcome.warnings)
         self.notify(safe_text(outcome.summary), markup=False)
-        self.relay.data_changed(state.env.name)
+        self.post_message(DataChanged(state.env.name))

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from relay_tui.domain.findings import Finding
+from relay_tui.domain.findings import Code, Finding, Severity
 from relay_tui.domain.masking import safe_text
 from relay_tui.project.envfile import EnvFile
+from relay_tui.rules.rule import Rule, Run
 
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
 WARN_DAYS = 30
 MAX_CERT_FILE = 1024 * 1024
+
+
+def check_certs(run: Run) -> Iterator[Finding]:
+    """The certificate findings of each checked file that may hold a certificate."""
+    for target in run.targets():
+        if _may_hold_certs(target.envfile):
+            yield from cert_findings(target.envfile, target.env.name, target.file, run.project.root)
 
 
 def cert_findings(
@@ -33,23 +42,27 @@ def cert_findings(
         if expiry is None:
             message = f"{shown}: {source} holds no readable PEM certificate"
             fix = "check the value or the file it names"
-            found.append(
-                Finding("cert-unreadable", "warning", env, shown, message, fix, file, line)
-            )
+            found.append(UNREADABLE.finding(env, shown, message, fix, file, line))
             continue
         days = (expiry - now).total_seconds() / 86400
         when = expiry.strftime("%Y-%m-%d")
         if days < 0:
             message = f"{shown}: the certificate ({source}) expired on {when}"
             fix = "issue a new certificate and rotate its key"
-            found.append(Finding("cert-expired", "error", env, shown, message, fix, file, line))
+            found.append(EXPIRED.finding(env, shown, message, fix, file, line))
         elif days <= WARN_DAYS:
             message = (
                 f"{shown}: the certificate ({source}) expires on {when}, in {int(days)} day(s)"
             )
             fix = "renew it before it expires"
-            found.append(Finding("cert-expiring", "warning", env, shown, message, fix, file, line))
+            found.append(EXPIRING.finding(env, shown, message, fix, file, line))
     return found
+
+
+def _may_hold_certs(envfile: EnvFile) -> bool:
+    """Cheap pre-check, so cryptography is imported only when a certificate may be there."""
+    keys = "\0".join(envfile.index).upper()
+    return "_CERT" in keys or any("BEGIN CERT" in e.body for e in envfile.entries)
 
 
 def _pem_of(key: str, value: str, root: Path) -> tuple[bytes | None, str]:
@@ -79,3 +92,12 @@ def _not_after(pem: bytes) -> datetime | None:
         return x509.load_pem_x509_certificate(pem).not_valid_after_utc
     except ValueError:
         return None
+
+
+_CERT = "a certificate (a PEM value, or the PEM file a *_CERT or *_CERT_PATH key names)"
+UNREADABLE = Rule(Code.CERT_UNREADABLE, Severity.WARNING, f"{_CERT} cannot be read", check_certs)
+EXPIRED = Rule(Code.CERT_EXPIRED, Severity.ERROR, f"{_CERT} is past its notAfter", check_certs)
+EXPIRING = Rule(
+    Code.CERT_EXPIRING, Severity.WARNING, f"{_CERT} expires within 30 days", check_certs
+)
+RULES = (EXPIRED, EXPIRING, UNREADABLE)

@@ -1,0 +1,1 @@
+"""The built-in validation rules, one module per check (registered in rules/registry.py)."""
