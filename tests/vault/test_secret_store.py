@@ -16,7 +16,7 @@ from relay_tui.project.envstore import WritePolicy
 from relay_tui.project.project import load_project
 from relay_tui.rules.rotation import dates_with_source
 from relay_tui.services.changes import Actor
-from relay_tui.services.vault_changes import push_plan, put_fields
+from relay_tui.services.store_changes import push_plan, put_fields
 from relay_tui.stores import registry
 from relay_tui.stores.base import (
     Capability,
