@@ -4,7 +4,8 @@ Uses hyperfine (-N) when installed, in rounds whose command order alternates; el
 subprocess loop. Also records `-X importtime` and checks that headless commands stay light.
 Run from the repo root: PYTHONPATH=. .venv/bin/python bench/bench_cli.py [--quick]
 `--against REV` instead compares this tree with git revision REV, command by command (status and
-validate, on a plain project and on a git repository), runs paired and alternating.
+validate, on a plain project and on a git repository): interleaved pairs, old and new alternating
+which runs first, the median of the per-pair ratios with their spread (bench/against.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from against import (
+    check_tree,
+    interleave,
+    prepare,
+    print_paired,
+    rev_arg,
+    save_paired,
+    summarize,
+    tree_env,
+)
 from make_env import write_project
 from timing import RESULTS, Row, ensure_bytecode, print_table, save
 
@@ -119,38 +131,65 @@ def headless_commands(plain: Path, repo: Path) -> dict[str, list[str]]:
     }
 
 
+def timed(tree: Path, args: list[str], tmp: Path, side: str) -> Callable[[], float]:
+    """A callable that runs `python -m relay_tui ARGS` from `tree` once; returns its seconds.
+
+    The first run (here) notes the exit code; a later run that exits otherwise, or takes over
+    120 s, stops the bench. Each side has its own HOME, so neither sees the other's state.
+    """
+    home = tmp / f"home-{side}"
+    env = ENV | tree_env(tree) | {"HOME": str(home), "RELAY_TUI_HOME": str(home / "relay")}
+    cmd = [PY, "-m", "relay_tui", *args]
+
+    def run() -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, timeout=120, check=False)
+
+    first = run()
+    if first.returncode not in (0, 1) or b"Traceback" in first.stderr:
+        tail = first.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        sys.exit(f"{side}: relay-tui {' '.join(args)} exited {first.returncode}: {tail}")
+
+    def once() -> float:
+        start = time.perf_counter()
+        done = run()
+        seconds = time.perf_counter() - start
+        if done.returncode != first.returncode:
+            sys.exit(f"{side}: relay-tui {' '.join(args)} exited {done.returncode}, "
+                     f"not {first.returncode} as at first")  # fmt: skip
+        return seconds
+
+    return once
+
+
 def against(rev: str) -> None:
-    """This tree vs `rev` (exported with git archive) on the same projects: paired ratios."""
-    runs, rounds = (10, 2) if QUICK else (20, 5)
-    with tempfile.TemporaryDirectory(prefix="relay-bench-against-") as tmp:
-        old = Path(tmp) / "old"
-        old.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "relay_tui"],
-                                 check=True, capture_output=True).stdout  # fmt: skip
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        plain, repo = make_projects(Path(tmp))
-        ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+    """This tree vs `rev` on the same projects: paired, interleaved runs (see against.py)."""
+    pairs = 20 if QUICK else 100
+    with tempfile.TemporaryDirectory(prefix="relay-bench-against-") as name:
+        tmp = Path(name)
+        ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        trees = prepare(tmp, rev, lambda tree: check_tree(tree, ENV, tmp))
+        plain, repo = make_projects(tmp)
         shapes = {
             "status, 1,000 keys": ["status", "--project", str(plain)],
             "status, git repo": ["status", "--project", str(repo)],
             "validate --no-git, 1,000 keys": ["validate", "--project", str(plain), "--no-git"],
             "validate, git repo": ["validate", "--project", str(repo)],
         }
-        measure = hyperfine if shutil.which("hyperfine") else loop
         rows = []
         for label, args in shapes.items():
-            new_cmd = ["env", f"PYTHONPATH={REPO}", PY, "-m", "relay_tui", *args]
-            old_cmd = ["env", f"PYTHONPATH={old}", PY, "-m", "relay_tui", *args]
-            times = measure([new_cmd, old_cmd], runs, rounds)
-            rows.append(row(f"`{label}`", times[0], times[1], 1.1))
-    title = f"this tree vs {rev} ({measure.__name__}, {rounds}x{runs} runs)"
-    print_table(title, rows, rev)
-    save("cli-against", rows, {"tool": measure.__name__, "against": rev})
+            run_old = timed(trees.old, args, tmp, "old")
+            run_new = timed(trees.new, args, tmp, "new")
+            old, new = interleave(run_old, run_new, pairs, warmup=3)
+            rows.append(summarize(f"`{label}`", old, new, 1.05))
+            print(f"  {label}: new/old {rows[-1].ratio:.3f}", flush=True)
+    print_paired(f"this tree vs {rev}: whole process, {pairs} interleaved pairs", rows, trees)
+    save_paired("cli-against", rows, trees, {"method": "interleaved subprocess pairs"})
 
 
 def main() -> None:
-    if "--against" in sys.argv:
-        against(sys.argv[sys.argv.index("--against") + 1])
+    rev = rev_arg(sys.argv)
+    if rev is not None:
+        against(rev)
         return
     ensure_bytecode()
     RESULTS.mkdir(exist_ok=True)

@@ -20,7 +20,10 @@ Down/Up in its 10,000-row DataTable and the harness floors (a `printf` program; 
 a key under `cat`) are measured the same way. Bytecode is cached in a temp PYTHONPYCACHEPREFIX,
 as for an installed wheel. Run from the repo root:
 PYTHONPATH=. .venv/bin/python bench/bench_tui.py [--quick]
-(`--profile` instead writes a cProfile of one headless start to bench/results/tui-profile-N.txt)
+(`--profile` instead writes a cProfile of one headless start to bench/results/tui-profile-N.txt;
+`--against REV` instead runs the workbench of this tree against git revision REV's: first frame
+and key presses, interleaved pairs, the median per-pair ratio new/old and its spread; see
+bench/against.py)
 """
 
 from __future__ import annotations
@@ -32,13 +35,26 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from against import (
+    Paired,
+    check_tree,
+    interleave,
+    prepare,
+    print_paired,
+    rev_arg,
+    save_paired,
+    summarize,
+    tree_env,
+)
 from make_env import make_texts, write_project
 from timing import RESULTS, Row, make_row, print_table, save
 
@@ -47,12 +63,16 @@ REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WIDTH, HEIGHT = 120, 40
 _COUNTER = itertools.count()
+Env = dict[str, str]
+App = tuple[list[str], bytes, Env]  # argv, the bytes that mark the first frame, extra env
 
 
 class Pane:
     """One program in a private tmux server; its terminal output read as it arrives."""
 
-    def __init__(self, workdir: Path, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, workdir: Path, argv: list[str], env: dict[str, str], cwd: Path | None = None
+    ) -> None:
         workdir.mkdir(parents=True)
         self.name = f"relay-bench-{os.getpid()}-{next(_COUNTER)}"
         self.gate, out, self.pid_file = workdir / "gate", workdir / "out", workdir / "pid"
@@ -69,7 +89,9 @@ class Pane:
         self.buf = bytearray()
         self.seen = 0  # bytes before this offset are not searched again
         size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
-        self.tmux("new-session", "-d", "-s", self.name, *size, "sh", str(workdir / "run.sh"))
+        where = ["-c", str(cwd)] if cwd is not None else []
+        run = ["sh", str(workdir / "run.sh")]
+        self.tmux("new-session", "-d", "-s", self.name, *where, *size, *run)
         self.tmux("pipe-pane", "-o", "-t", self.name, f"cat > {shlex.quote(str(out))}")
         self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
@@ -148,27 +170,37 @@ class Pane:
         self.tmux("send-keys", "-t", self.name, *(["-l", "--"] if literal else []), *keys)
         return start
 
-    def close(self) -> None:
-        """Kill the session (SIGHUP to the program) and wait until the program has gone."""
+    def close(self, grace: float = 10.0) -> None:
+        """Kill the session (SIGHUP to the program) and wait until the program has gone.
+
+        A program still there after `grace` seconds gets SIGKILL (and 10 s more to go).
+        """
         pid = int(self.pid_file.read_text()) if self.pid_file.exists() else None
         command = ["tmux", "-L", self.name, "kill-session", "-t", self.name]
         subprocess.run(command, capture_output=True, check=False)  # the server may be gone
         Path(self.socket_path).unlink(missing_ok=True)  # an exiting server leaves it behind
         os.close(self.fd)
-        deadline = time.perf_counter() + 10
-        while pid is not None and time.perf_counter() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.01)
+        if pid is None:
+            return
+        for signal_number in (0, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal_number)
+            deadline = time.perf_counter() + (grace if signal_number == 0 else 10.0)
+            while time.perf_counter() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.01)
 
 
 class Bench:
     """Temp projects, a clean environment and the commands of both apps."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, timeout: float = 30.0, cwd: Path | None = None) -> None:
         self.tmp = tmp
+        self.timeout = timeout  # per wait for a frame; --against makes it generous
+        self.cwd = cwd  # the panes' working directory (None: this one)
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(tmp / "home"),
@@ -190,29 +222,29 @@ class Bench:
                 (root / name).chmod(0o600)
         return root
 
-    def ours(self, n: int) -> tuple[list[str], bytes]:
+    def ours(self, n: int, extra: Env | None = None) -> App:
+        """The workbench on the n-key project; `extra` env (e.g. PYTHONPATH of another tree)."""
         argv = [PY, "-m", "relay_tui", "ui", "--project", str(self.project(n))]
-        return argv, self.keys[n][0].encode()
+        return argv, self.keys[n][0].encode(), extra or {}
 
-    def peer(self, n: int) -> tuple[list[str], bytes]:
-        return [PY, str(REPO / "bench" / "tui_bare.py"), str(n)], b"KEY_00000"
+    def peer(self, n: int) -> App:
+        return [PY, str(REPO / "bench" / "tui_bare.py"), str(n)], b"KEY_00000", {}
 
-    def pane(self, argv: list[str]) -> Pane:
-        return Pane(self.tmp / "runs" / str(next(_COUNTER)), argv, self.env)
+    def pane(self, argv: list[str], extra: Env | None = None) -> Pane:
+        workdir = self.tmp / "runs" / str(next(_COUNTER))
+        return Pane(workdir, argv, self.env | (extra or {}), self.cwd)
 
-    def first_frame(self, argv: list[str], needle: bytes) -> float:
+    def first_frame(self, argv: list[str], needle: bytes, extra: Env | None = None) -> float:
         """Seconds from process start to the first output that shows `needle`."""
-        pane = self.pane(argv)
+        pane = self.pane(argv, extra)
         try:
             start = pane.go()
-            return pane.until(needle) - start
+            return pane.until(needle, self.timeout) - start
         finally:
-            pane.close()
+            pane.close(grace=self.timeout)
 
 
-def paired_runs(
-    bench: Bench, ours: tuple[list[str], bytes], peer: tuple[list[str], bytes], pairs: int
-) -> tuple[list[float], list[float]]:
+def paired_runs(bench: Bench, ours: App, peer: App, pairs: int) -> tuple[list[float], list[float]]:
     """First-frame times of A and B, alternating which runs first; one warm-up pair."""
     bench.first_frame(*ours)
     bench.first_frame(*peer)
@@ -254,33 +286,38 @@ def up_and_down(samples: int, rows: int = 20) -> list[tuple[int, str]]:
     return moves
 
 
-def key_latency(bench: Bench, n: int, samples: int) -> dict[str, list[float]]:
+def key_latency(
+    bench: Bench, n: int, samples: int, extra: Env | None = None
+) -> dict[str, list[float]]:
     """Seconds from send-keys to the frames that answer: the cursor row, then the detail line.
 
     Down in the keys grid, then one letter in the filter box (cleared again between samples).
     """
     keys = bench.keys.get(n) or (bench.project(n), bench.keys[n])[1]
-    argv, needle = bench.ours(n)
-    pane = bench.pane(argv)
+    argv, needle, extra = bench.ours(n, extra)
+    pane = bench.pane(argv, extra)
+    wait = max(30.0, bench.timeout)
     result: dict[str, list[float]] = {
         name: [] for name in ("down", "down_row", "filter", "filter_row")
     }
     try:
         pane.go()
-        pane.until(needle)
-        pane.wait_screen("checking…", gone=True)  # validation of all 3 environments done
+        pane.until(needle, wait)
+        pane.wait_screen("checking…", gone=True, timeout=2 * wait)  # all 3 environments checked
         pane.quiet(0.3)
         position = 0
         for position, key_name in up_and_down(samples):
             start = pane.send(key_name)
-            at_row, at_detail = pane.until_each(row(keys[position]), detail(keys[position]))
+            at_row, at_detail = pane.until_each(
+                row(keys[position]), detail(keys[position]), timeout=wait
+            )
             result["down_row"].append(at_row - start)
             result["down"].append(at_detail - start)
             pane.quiet()
         # Each letter narrows 10,000 keys to those holding it; when the key under the cursor
         # does not hold it, the cursor lands on the first one that does.
         pane.send("/")
-        pane.wait_screen("filter keys")
+        pane.wait_screen("filter keys", timeout=wait)
         pane.quiet(0.2)
         current = keys[position]
         for letter in itertools.islice(itertools.cycle("pygfwb"), 4 * samples):
@@ -290,7 +327,7 @@ def key_latency(bench: Bench, n: int, samples: int) -> dict[str, list[float]]:
                 continue
             target = next(k for k in keys if letter in k.lower())
             start = pane.send(letter, literal=True)
-            at_row, at_detail = pane.until_each(row(target), detail(target))
+            at_row, at_detail = pane.until_each(row(target), detail(target), timeout=wait)
             result["filter_row"].append(at_row - start)
             result["filter"].append(at_detail - start)
             pane.quiet()
@@ -298,13 +335,13 @@ def key_latency(bench: Bench, n: int, samples: int) -> dict[str, list[float]]:
             pane.quiet(0.1)
             current = target
     finally:
-        pane.close()
+        pane.close(grace=wait)
     return result
 
 
 def peer_latency(bench: Bench, n: int, samples: int) -> list[float]:
     """The peer's Down/Up in an n-row DataTable: until the new cursor row is drawn again."""
-    argv, needle = bench.peer(n)
+    argv, needle, _ = bench.peer(n)
     pane = bench.pane(argv)
     times: list[float] = []
     try:
@@ -399,11 +436,79 @@ def stats(values: list[float]) -> dict[str, float]:
     return {"min": ordered[0], "median": statistics.median(ordered), "p90": p90, "n": len(ordered)}
 
 
+def against(rev: str) -> None:
+    """The workbench of this tree vs `rev`'s: paired, interleaved runs (see against.py).
+
+    First frame on 3 envs x 1,000 and x 10,000 keys, then key presses in the 10,000-key view as
+    paired sessions (one session = one start, `samples` Down/Up and filter letters; the session's
+    medians are paired). Per-wait timeout 120 s, and each side has its own HOME.
+    """
+    pairs, pairs_10k, sessions, samples = (4, 4, 2, 10) if QUICK else (30, 30, 8, 20)
+    with tempfile.TemporaryDirectory(prefix="relay-bench-tui-against-") as name:
+        tmp = Path(name)
+        bench = Bench(tmp, timeout=120.0, cwd=tmp)
+        trees = prepare(tmp, rev, lambda tree: check_tree(tree, bench.env, tmp))
+        sides: dict[str, Env] = {}
+        for side, tree in (("old", trees.old), ("new", trees.new)):
+            home = tmp / f"home-{side}"
+            sides[side] = tree_env(tree) | {"HOME": str(home), "RELAY_TUI_HOME": f"{home}/relay"}
+
+        def start(n: int, side: str) -> Callable[[], float]:
+            return lambda: bench.first_frame(*bench.ours(n, sides[side]))
+
+        rows: list[Paired] = []
+        for n, count in ((1000, pairs), (10_000, pairs_10k)):
+            print(f"first frame, 3 envs x {n:,} keys, {count} pairs ...", flush=True)
+            old, new = interleave(start(n, "old"), start(n, "new"), count, label=f"{n:,} keys")
+            label = f"first frame, 3 envs x {n:,} keys"
+            rows.append(summarize(label, old, new, 1.05))
+        print(f"key presses, 10,000-key view, {sessions} pairs of sessions ...", flush=True)
+        medians: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+        raw: dict[str, dict[str, list[float]]] = {
+            side: {name: [] for name in LATENCY_LABELS if name != "peer_down"} for side in sides
+        }
+
+        def session(side: str) -> Callable[[], float]:
+            def once() -> float:
+                latency = key_latency(bench, 10_000, samples, sides[side])
+                for name, values in latency.items():
+                    raw[side][name] += values
+                medians[side].append({k: statistics.median(v) for k, v in latency.items()})
+                return medians[side][-1]["down"]
+
+            return once
+
+        interleave(session("old"), session("new"), sessions, warmup=0, label="Down/Up median")
+        for name, label in LATENCY_LABELS.items():
+            if name == "peer_down":
+                continue
+            old = [m[name] for m in medians["old"]]
+            new = [m[name] for m in medians["new"]]
+            rows.append(summarize(f"{label} (session median)", old, new, None))
+    title = f"this tree vs {rev}: workbench in tmux {WIDTH}x{HEIGHT}, interleaved pairs"
+    print_paired(title, rows, trees)
+    p90 = {side: {k: stats(v) for k, v in raw[side].items()} for side in raw}
+    print("\nkey presses, all samples, p90 (goal <= 50 ms): " + "; ".join(
+        f"{name} old {p90['old'][name]['p90']:.1f} / new {p90['new'][name]['p90']:.1f} ms"
+        for name in ("down", "filter")
+    ))  # fmt: skip
+    extra = {
+        "method": f"tmux {WIDTH}x{HEIGHT}, pipe-pane output stream, interleaved pairs",
+        "key_latency_ms": p90,
+        "samples": {"sessions": sessions, "per_session": samples},
+    }
+    save_paired("tui-against", rows, trees, extra)
+
+
 def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench_tui.py needs tmux (apt-get install -y tmux)")
-    pairs, pairs_10k, samples = (3, 3, 10) if QUICK else (10, 10, 40)
     RESULTS.mkdir(exist_ok=True)
+    rev = rev_arg(sys.argv)
+    if rev is not None:
+        against(rev)
+        return
+    pairs, pairs_10k, samples = (3, 3, 10) if QUICK else (10, 10, 40)
     if "--profile" in sys.argv:
         with tempfile.TemporaryDirectory(prefix="relay-bench-tui-") as tmp:
             bench = Bench(Path(tmp))

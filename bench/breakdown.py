@@ -57,7 +57,7 @@ def report(title: str, stages: dict[str, Callable[[], object]], runs: int) -> No
 
 def internal(module: str, name: str) -> Callable[..., object]:
     """A relay_tui internal looked up at call time, so a renamed one fails only its own stage."""
-    return lambda *args: getattr(importlib.import_module(module), name)(*args)
+    return lambda *args, **kwargs: getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
 NEW = "svc-moved.internal.example.com"
@@ -68,10 +68,10 @@ def validate_stages(root: Path, env_path: Path) -> dict[str, Callable[[], object
     tpl, env, text = project.template, EnvFile.load(env_path), env_path.read_text()
     assert tpl is not None and project.template_path is not None
     tpl_path, specs = project.template_path, project.specs  # specs warm for the rule stages
-    dev, report_ = project.environments["development"], v.Report()
-    lint = internal("relay_tui.rules.lint", "lint")
-    check_keys = internal("relay_tui.rules.validate", "_check_keys")
-    check_reuse = internal("relay_tui.rules.validate", "_check_reuse")
+    lint = internal("relay_tui.rules.checks.lint", "lint")
+    check_keys = internal("relay_tui.rules.checks.keys", "check_keys")
+    check_reuse = internal("relay_tui.rules.checks.reuse", "check_reuse")
+    run = internal("relay_tui.rules.rule", "Run")
     return {
         "TOTAL": lambda: v.validate(load_project(root), git=False),
         "dotenv_values(interpolate=False) (the peer)": lambda: dotenv.dotenv_values(
@@ -83,8 +83,12 @@ def validate_stages(root: Path, env_path: Path) -> dict[str, Callable[[], object
         "build_specs (project.specs)": lambda: build_specs(tpl, {}),
         "  of which comments_above, all keys": lambda: [tpl.comments_above(k) for k in specs],
         "lint(.env) + lint(template)": lambda: (lint(env, "d", ".env"), lint(tpl, "t", ".t")),
-        "_check_keys": lambda: check_keys(report_, project, dev, ".env", env),
-        "_check_reuse": lambda: check_reuse(report_, project, [dev], {"development": env}),
+        "check_keys (reads the file again)": lambda: list(
+            check_keys(run(project, ["development"], git=False))
+        ),
+        "check_reuse (reads the file again)": lambda: list(
+            check_reuse(run(project, ["development"], git=False))
+        ),
     }
 
 
