@@ -12,7 +12,7 @@ from relay_tui.errors import RelayError, UsageError
 from relay_tui.output import note
 from relay_tui.project.specs import spec_for
 from relay_tui.services.env_values import rotate_keys
-from relay_tui.services.vault_changes import push_rotated
+from relay_tui.services.store_changes import push_rotated
 
 if TYPE_CHECKING:
     from relay_tui.services.changes import Actor

@@ -21,7 +21,7 @@ from relay_tui.output import note, out, table
 from relay_tui.project.envfile import EnvFile
 from relay_tui.services.changes import require_writable
 from relay_tui.services.reveals import record_reveal
-from relay_tui.services.vault_changes import pull_plan, push_plan, put_fields
+from relay_tui.services.store_changes import pull_plan, push_plan, put_fields
 from relay_tui.stores.plans import make_plan
 from relay_tui.stores.vault.config import settings_for, vault_path_of
 from relay_tui.stores.vault.status import read_status

@@ -23,7 +23,7 @@ from relay_tui.notebooks.cell_types.helpers import (
 )
 from relay_tui.project.specs import spec_for
 from relay_tui.services.env_values import rotate_keys
-from relay_tui.services.vault_changes import push_rotated
+from relay_tui.services.store_changes import push_rotated
 
 if TYPE_CHECKING:
     from relay_tui.notebooks.document import Cell

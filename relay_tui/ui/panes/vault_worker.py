@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.message import Message
 
 from relay_tui.project.envfile import EnvFile
-from relay_tui.services.vault_changes import pull_plan, push_plan
+from relay_tui.services.store_changes import pull_plan, push_plan
 from relay_tui.stores.plans import make_plan
 from relay_tui.stores.vault.browse import Mount, SearchResult, list_mounts, search_paths
 from relay_tui.stores.vault.config import settings_for, vault_path_of
