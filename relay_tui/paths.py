@@ -39,20 +39,33 @@ def state_dir() -> Path:
 
 
 def fingerprint_key() -> bytes:
-    """The per-user key for fingerprints (created 0600 on first use; per run if it cannot be)."""
+    """The per-user key for fingerprints (created 0600 on first use; per run if it cannot be).
+
+    Created with O_EXCL (never through a link) and fsynced; a file that does not hold 32 bytes
+    of hex (an interrupted first run) is not used as a key.
+    """
     path = config_dir() / "fingerprint.key"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (OSError, ValueError):
-        pass
+    found = _read_key(path)
+    if found is not None:
+        return found
     key = secrets.token_bytes(32)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(key.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
     except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
+        return _read_key(path) or key
     except OSError:
         pass
     return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        found = bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return found if len(found) == 32 else None

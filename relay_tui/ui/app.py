@@ -18,13 +18,8 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
-from relay_tui.infra.trust import NotTrustedError
-from relay_tui.rules.validate import validate
-from relay_tui.services.reveals import record_reveal
-from relay_tui.stores.vault.config import settings_for
 from relay_tui.ui import crash
 from relay_tui.ui.config import remember_theme
-from relay_tui.ui.incident import open_incident
 from relay_tui.ui.keys_screen import KeysScreen, pane_commands
 from relay_tui.ui.messages import (
     CopyRequested,
@@ -234,6 +229,9 @@ class RelayApp(App[int]):
         """Say in the header where Vault would be reached (no server is contacted here)."""
         session = self.session
         env = None if session.active == TEMPLATE else session.project.environment(session.active)
+        # lazy: kept off the first frame (this runs in a worker once the screen is up)
+        from relay_tui.infra.trust import NotTrustedError
+        from relay_tui.stores.vault.config import settings_for
 
         try:
             settings = settings_for(session.project, env)
@@ -270,6 +268,8 @@ class RelayApp(App[int]):
         self.copy_secret(message.value, message.what, message.env, list(message.keys))
 
     async def on_incident_requested(self, message: IncidentRequested) -> None:
+        # lazy: the incident flow loads the notebook pane and engine only when asked for
+        from relay_tui.ui.incident import open_incident
 
         await open_incident(self, message.env, message.key)
 
@@ -277,6 +277,9 @@ class RelayApp(App[int]):
     @work(thread=True, exclusive=True, group="validate")
     def run_validation(self) -> None:
         """Validate every environment off the UI thread; the result arrives as a message."""
+        # lazy: kept off the first frame (this runs in a worker once the screen is up)
+        from relay_tui.rules.validate import validate
+
         try:
             report = validate(self.session.project)
         except RelayError as exc:
@@ -296,6 +299,9 @@ class RelayApp(App[int]):
         self, value: str, what: str, env: str | None = None, keys: list[str] | None = None
     ) -> None:
         """Copy on request only; warn when it travels through SSH or tmux; clear it later."""
+        # lazy: the audit log's writer loads only when a value is copied
+        from relay_tui.services.reveals import record_reveal
+
         copied = record_reveal(self.session.actor(), env, keys or [], what, action="copy")
         for warning in copied.warnings:
             self.notify(safe_text(warning), severity="warning", markup=False)

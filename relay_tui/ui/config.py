@@ -6,8 +6,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from relay_tui import paths
 from relay_tui.errors import BackendError, ConfigurationError
 from relay_tui.infra import safewrite
@@ -67,6 +65,9 @@ def remember_theme(name: str) -> None:
 def write_config(data: dict[str, Any]) -> None:
     """Replace config.toml with `data` through `safewrite`: atomic, 0600, never through a link."""
     path = config_path()
+    # lazy: only a change of theme writes the config file
+    import tomli_w
+
     text = tomli_w.dumps(data).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from relay_tui.errors import UsageError
 from relay_tui.infra import trust
 from relay_tui.infra.trust import NotTrustedError, pending
-from relay_tui.stores.vault.transport import abort_all
 
 if TYPE_CHECKING:
     from relay_tui.infra.trust import Request
@@ -91,5 +90,9 @@ def run_workbench(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
-        abort_all()  # a call stuck on a silent server must not hold the exit for its timeout
+        # a call stuck on a silent server must not hold the exit for its timeout; the
+        # transport (http.client) is loaded only by a session that used Vault
+        transport = sys.modules.get("relay_tui.stores.vault.transport")
+        if transport is not None:
+            transport.abort_all()
     return app.return_code or 0

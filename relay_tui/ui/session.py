@@ -12,7 +12,6 @@ from relay_tui.project.envfile import EnvFile
 from relay_tui.project.project import Environment, Project, load_project
 from relay_tui.project.specs import SecretSpec, spec_for
 from relay_tui.services.changes import Actor, require_allowed
-from relay_tui.services.env_values import save_edits
 from relay_tui.ui.widgets.grid import Row
 
 TEMPLATE = "template"
@@ -172,6 +171,9 @@ class Session:
         """
         state = self.state(name)
         envfile = self.file_copy(name)
+        # lazy: the write path and the audit log load at the first save, not the first frame
+        from relay_tui.services.env_values import save_edits
+
         # on failure the state (and its edits) is untouched
         outcome = save_edits(self.project, state.env, envfile, state.pending, self.actor(confirmed))
         self.warnings += outcome.warnings

@@ -16,7 +16,7 @@ import pytest
 
 from relay_tui.errors import RefusedError
 from relay_tui.infra import audit
-from relay_tui.paths import fingerprint_key
+from relay_tui.paths import config_dir, fingerprint_key
 from relay_tui.stores.vault import tokens as vault_tokens
 from tests.conftest import REPO
 
@@ -294,3 +294,13 @@ async def test_the_workbench_records_reveals_and_saves(project) -> None:
     found = [(e["action"], e["keys"]) for e in audit.entries()]
     assert found == [("reveal", ["JWT_SECRET_KEY"]), ("set", ["PORT"])]
     assert SECRET not in audit.log_path().read_text()
+
+
+def test_the_fingerprint_key_is_kept_and_a_truncated_one_is_never_used() -> None:
+    path = config_dir() / "fingerprint.key"
+    path.unlink(missing_ok=True)
+    first = fingerprint_key()
+    assert len(first) == 32 and fingerprint_key() == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    path.write_text("")  # a first run killed between create and write
+    assert len(fingerprint_key()) == 32

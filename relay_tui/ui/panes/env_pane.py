@@ -19,7 +19,6 @@ from relay_tui.paths import fingerprint_key
 from relay_tui.project.specs import spec_for
 from relay_tui.rules.matrix import build_matrix
 from relay_tui.services.changes import read_only_reason
-from relay_tui.services.reveals import record_reveal
 from relay_tui.ui.messages import CopyRequested, DataChanged, SwitchEnvironment
 from relay_tui.ui.modals import ConfirmScreen, EditValueScreen, PickScreen, TableScreen
 from relay_tui.ui.panes.base import Pane
@@ -198,6 +197,9 @@ class EnvPane(Pane):
         self.hide_value()
         self.revealed = key
         self.keys.show_instead(key, 1, "(no value)" if value is None else value)
+        # lazy: the audit log's writer loads at the first reveal, not the first frame
+        from relay_tui.services.reveals import record_reveal
+
         self.tell_warnings(record_reveal(self.session.actor(), self.session.active, [key]).warnings)
         self.reveal_timer = self.set_timer(REVEAL_SECONDS, self.hide_value)
         self._detail()
