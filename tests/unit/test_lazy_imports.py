@@ -28,11 +28,18 @@ def unexplained_local_imports(path: Path) -> list[str]:
             )  # fmt: skip
             if all(name.split(".")[0] in HEAVY for name in names):
                 continue
-            here, above = lines[inner.lineno - 1], lines[inner.lineno - 2]
-            if "# lazy:" in here or above.strip().startswith("# lazy:"):
+            if "# lazy:" in lines[inner.lineno - 1] or _explained_above(lines, inner.lineno):
                 continue
             found.append(f"{inner.lineno}: {', '.join(names)}")
-    return sorted(set(found))
+    return sorted(set(found), key=lambda entry: int(entry.split(":")[0]))
+
+
+def _explained_above(lines: list[str], number: int) -> bool:
+    """Whether a `# lazy:` comment heads the block of import lines that holds line `number`."""
+    index = number - 2
+    while index >= 0 and lines[index].strip().startswith(("from ", "import ")):
+        index -= 1
+    return index >= 0 and lines[index].strip().startswith("# lazy:")
 
 
 def test_every_local_import_defers_a_heavy_module_or_says_why() -> None:
@@ -53,7 +60,9 @@ def test_the_check_tells_the_three_kinds_apart(tmp_path: Path) -> None:
         "    from textual.widgets import Static\n"
         "    # lazy: only a save needs it\n"
         "    import tomli_w\n"
+        "    from relay_tui import paths\n"
+        "\n"
         "    import csv\n"
         "    from relay_tui.paths import state_dir\n"
     )
-    assert unexplained_local_imports(sample) == ["7: csv", "8: relay_tui.paths"]
+    assert unexplained_local_imports(sample) == ["9: csv", "10: relay_tui.paths"]
