@@ -12,8 +12,7 @@ from relay_tui.domain.masking import safe_text
 from relay_tui.errors import RelayError
 from relay_tui.project.envfile import EnvFile
 from relay_tui.project.specs import spec_for
-from relay_tui.stores.vault.config import settings_for, vault_path_of
-from relay_tui.stores.vault.store import VaultStore
+from relay_tui.stores.registry import open_in_background
 
 if TYPE_CHECKING:
     from relay_tui.project.project import Environment, Project
@@ -80,29 +79,26 @@ def _from_file(
 def _from_vault(
     project: Project, env: Environment, known: dict[str, str], warnings: list[str]
 ) -> None:
-    """Add the values at `env`'s Vault path; any failure becomes a warning."""
+    """Add the values at `env`'s store path; any failure becomes a warning."""
     try:
-        settings = settings_for(project, env)
+        opened = open_in_background(project, env)
     except RelayError as exc:
         warnings.append(f"{env.name}: Vault values not searched ({exc.message})")
         return
-    if settings.addr_source == "default" or not settings.token:
+    if opened is None:
         warnings.append(
             f"{env.name}: Vault values not searched (no Vault address or token configured)"
         )
         return
-
-    store: VaultStore | None = None
+    store, path = opened
     try:
-        store = VaultStore(settings._replace(max_retries=0))
-        data = store.read(vault_path_of(project, env, settings)).data
+        data = store.read(path).data
     except Exception as exc:  # unreachable, sealed, forbidden, missing: the scan goes on
         reason = exc.message if isinstance(exc, RelayError) else type(exc).__name__
         warnings.append(f"{env.name}: Vault values not searched ({safe_text(reason)})")
         return
     finally:
-        if store is not None:
-            store.close()
+        store.close()
     by_field = {s.vault_field: k for k, s in project.specs.items() if s.vault_field}
     for name, value in data.items():
         _add(known, project, env.name, by_field.get(name, name), value)
